@@ -1,0 +1,592 @@
+"""
+Content of a recurring "On This Day" post, as structured data with full revision history.
+
+A Story is the subject being followed (an attack, a trial); its TimelineEntry rows are the
+dated facts. An Article is the living post about it, at one permanent URL, with its dated
+Updates, epigraph and inline Quotes (reusable, placed through QuotePlacement), RelatedLinks,
+References and Embeds. Every model keeps django-simple-history records; every editorial write
+goes through timeline.services so each historical row has a user and a reason.
+"""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from simple_history.models import HistoricalRecords
+
+from timeline import dates
+from timeline.text import render_inline, render_markdown
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            "“%(value)s” is not a time zone name. Use an IANA name such as Europe/Paris.",
+            params={"value": value},
+            code="invalid_time_zone",
+        )
+
+
+def validate_edtf(value):
+    """The stored form of a mixed-precision date must be one we can read back."""
+    try:
+        dates.from_edtf(value)
+    except dates.InvalidDate as exc:
+        raise ValidationError(str(exc), code="invalid_date") from exc
+
+
+def default_time_zone():
+    return settings.TIME_ZONE
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+
+
+def status_constraints(prefix):
+    """The rules every publishable model shares, pinned in the database."""
+    return [
+        models.CheckConstraint(
+            condition=Q(status__in=Status.values), name=f"{prefix}_status_valid"
+        ),
+        models.CheckConstraint(
+            condition=~Q(status=Status.SCHEDULED) | Q(publish_at__isnull=False),
+            name=f"{prefix}_scheduled_has_publish_at",
+        ),
+        models.CheckConstraint(
+            condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+            name=f"{prefix}_published_has_published_at",
+        ),
+    ]
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def due(self, now):
+        """Scheduled and whose time has come: what the scheduler publishes."""
+        return self.filter(status=Status.SCHEDULED, publish_at__lte=now)
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+        constraints = [models.UniqueConstraint(fields=["slug"], name="category_slug_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("timeline:category", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="tag_slug_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("timeline:tag", kwargs={"slug": self.slug})
+
+
+class Story(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    event_date = models.DateField(help_text="The day it happened: its anniversary.")
+    event_time = models.TimeField(null=True, blank=True, help_text="Local time, if known.")
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="Where it happened, as an IANA zone name (Europe/Paris).",
+    )
+    summary = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="stories")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[tags])
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "stories"
+        constraints = [models.UniqueConstraint(fields=["slug"], name="story_slug_unique")]
+        indexes = [models.Index(fields=["event_date"], name="story_event_date_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("timeline:story", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(PublishableQuerySet):
+    def latest_first(self):
+        return self.order_by("-featured_at", "-pk")
+
+
+class Article(models.Model):
+    story = models.ForeignKey(
+        Story, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    slug = models.SlugField(
+        max_length=200, help_text="Part of the permanent URL: do not change it once published."
+    )
+    title = models.CharField(max_length=300)
+    kicker = models.CharField(
+        max_length=100, blank=True, help_text="Series label above the title (On This Day)."
+    )
+    byline = models.CharField(max_length=200, blank=True, help_text="Authors, separated by commas.")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One or two sentences for cards and share previews."
+    )
+    lede = models.TextField(
+        blank=True, help_text="Markdown. Open with the dateline in bold: **November 13 2020** —"
+    )
+    lede_html = models.TextField(blank=True, editable=False)
+    body = models.TextField(blank=True, help_text="Markdown: the original article.")
+    body_html = models.TextField(blank=True, editable=False)
+    timeline_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Show only the story's timeline entries up to this date (empty: all).",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a scheduled article goes live."
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="First publication; never moves."
+    )
+    featured_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Last time it went (back) on top."
+    )
+    comments_open = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[tags])
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="article_slug_unique"),
+            *status_constraints("article"),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(featured_at__isnull=False),
+                name="article_published_is_featured",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-featured_at"], name="article_featured_idx"),
+            models.Index(fields=["status", "publish_at"], name="article_due_idx"),
+            models.Index(fields=["status", "published_at"], name="article_published_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.lede_html = render_markdown(self.lede)
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("timeline:article", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    @property
+    def authors(self):
+        return [name.strip() for name in self.byline.split(",") if name.strip()]
+
+
+class UpdateKind(models.TextChoices):
+    UPDATE = "update", "Update"
+    CORRECTION = "correction", "Correction"
+    NOTE = "note", "Editor's note"
+
+
+class UpdateQuerySet(PublishableQuerySet):
+    pass
+
+
+class Update(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=12, choices=UpdateKind.choices, default=UpdateKind.UPDATE)
+    dated_at = models.DateTimeField(
+        default=timezone.now, help_text="The date and time printed on the update."
+    )
+    headline = models.CharField(max_length=300, blank=True)
+    body = models.TextField(
+        help_text="Markdown. Sub-sections: **Flashback —** …; a Q&A as **Name:** lines."
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a scheduled update goes live."
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    anchor = models.SlugField(
+        max_length=40, blank=True, editable=False, help_text="Stable fragment: update-2021-11-13."
+    )
+
+    objects = UpdateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-dated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=UpdateKind.values), name="update_kind_valid"
+            ),
+            *status_constraints("update"),
+            models.UniqueConstraint(
+                fields=["article", "anchor"],
+                condition=~Q(anchor=""),
+                name="update_anchor_unique_per_article",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                "article", "status", F("dated_at").desc(), name="update_article_status_idx"
+            ),
+            models.Index(fields=["status", "publish_at"], name="update_due_idx"),
+        ]
+
+    def __str__(self):
+        label = self.headline or Truncator(self.body).words(8)
+        return f"{self.get_kind_display()} ({self.local_date:%d %b %Y}): {label}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        # The anchor is what readers share; once the update is public it never changes.
+        if not self.anchor or self.status != Status.PUBLISHED:
+            self.anchor = self._free_anchor()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def local_date(self):
+        return timezone.localtime(self.dated_at).date()
+
+    def _free_anchor(self):
+        base = f"update-{self.local_date:%Y-%m-%d}"
+        taken = set(
+            Update.objects.filter(article_id=self.article_id, anchor__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("anchor", flat=True)
+        )
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+
+class Quote(models.Model):
+    text = models.TextField()
+    speaker = models.CharField(max_length=200)
+    speaker_role = models.CharField(
+        max_length=300, blank=True, help_text="The speaker's role at the time."
+    )
+    work = models.CharField(
+        max_length=300, blank=True, help_text="Where it appeared: an article, a speech, a hearing."
+    )
+    outlet = models.CharField(max_length=200, blank=True, help_text="The Daily Example")
+    said_on = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_edtf],
+        help_text="When it was said, as precisely as known: April 11 2016, Oct. 2021, 2016.",
+    )
+    source_url = models.URLField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["speaker", "pk"]
+        indexes = [models.Index(fields=["speaker"], name="quote_speaker_idx")]
+
+    def __str__(self):
+        return f"{Truncator(self.text).words(10)} — {self.speaker}"
+
+    @property
+    def said_on_date(self):
+        return dates.from_edtf(self.said_on) if self.said_on else None
+
+
+class Placement(models.TextChoices):
+    EPIGRAPH = "epigraph", "Epigraph (before the text)"
+    INLINE = "inline", "Inline (inside the body)"
+
+
+class QuotePlacement(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quote_placements")
+    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="placements")
+    placement = models.CharField(
+        max_length=10, choices=Placement.choices, default=Placement.EPIGRAPH
+    )
+    after_paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Inline quotes: show after this body paragraph."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["placement", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(placement__in=Placement.values), name="quoteplacement_placement_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "quote", "placement"], name="quoteplacement_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_placement_display()}: {self.quote}"
+
+
+class RelatedLink(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    target = models.ForeignKey(
+        Article,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="linked_from",
+        help_text="Another article of this site…",
+    )
+    url = models.URLField(max_length=500, blank=True, help_text="…or an external address.")
+    label = models.CharField(
+        max_length=300, blank=True, help_text="Shown instead of the target's title."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target__isnull=False) & Q(url=""))
+                | (Q(target__isnull=True) & ~Q(url="") & ~Q(label="")),
+                name="relatedlink_article_xor_url",
+                violation_error_message=(
+                    "Link either to an article of this site, or to an external URL with a label."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self):
+        return self.label or (self.target.title if self.target_id else self.url)
+
+    @property
+    def href(self):
+        return self.target.get_absolute_url() if self.target_id else self.url
+
+
+class Reference(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    title = models.CharField(max_length=300)
+    outlet = models.CharField(max_length=200, blank=True)
+    published_on = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_edtf],
+        help_text="Date of the source, as precisely as known.",
+    )
+    url = models.URLField(max_length=500, blank=True)
+    accessed_on = models.DateField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def published_on_date(self):
+        return dates.from_edtf(self.published_on) if self.published_on else None
+
+
+class EmbedKind(models.TextChoices):
+    VIDEO = "video", "Video"
+    AUDIO = "audio", "Audio"
+
+
+class Embed(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="embeds")
+    kind = models.CharField(max_length=10, choices=EmbedKind.choices, default=EmbedKind.VIDEO)
+    provider = models.CharField(max_length=100, help_text="Example News, YouTube…")
+    url = models.URLField(max_length=500)
+    title = models.CharField(max_length=300)
+    caption = models.CharField(max_length=500, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EmbedKind.values), name="embed_kind_valid")
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.provider})"
+
+    @property
+    def player_url(self):
+        """An embeddable player address for known providers; None means render a link."""
+        from timeline.embeds import player_url
+
+        return player_url(self.url)
+
+
+class TimelineEntryQuerySet(models.QuerySet):
+    def chronological(self):
+        return self.order_by(
+            "date_lower", "-date_upper", F("date_time").asc(nulls_first=True), "pk"
+        )
+
+    def overlapping(self, start=None, end=None):
+        """Entries whose (fuzzy) date range meets [start, end]; either end may be open."""
+        qs = self
+        if start is not None:
+            qs = qs.filter(date_fuzzy_upper__gte=start)
+        if end is not None:
+            qs = qs.filter(date_fuzzy_lower__lte=end)
+        return qs
+
+    def on_day(self, month, day):
+        """Day-precision entries on this calendar date, any year."""
+        return self.filter(date_precision=dates.Precision.DAY, date_month=month, date_day=day)
+
+
+class TimelineEntry(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="timeline_entries")
+    date = models.CharField(
+        max_length=64,
+        validators=[validate_edtf],
+        help_text="Canonical EDTF; editors type it the way they write it.",
+    )
+    date_precision = models.CharField(
+        max_length=8, choices=[(p.value, p.name.title()) for p in dates.Precision], editable=False
+    )
+    date_lower = models.DateField(editable=False)
+    date_upper = models.DateField(editable=False)
+    date_fuzzy_lower = models.DateField(editable=False)
+    date_fuzzy_upper = models.DateField(editable=False)
+    date_time = models.TimeField(null=True, blank=True, editable=False)
+    # Filled for day-precision entries only, so "on this day" is one indexed lookup.
+    date_month = models.PositiveSmallIntegerField(null=True, editable=False)
+    date_day = models.PositiveSmallIntegerField(null=True, editable=False)
+    text = models.TextField(help_text="Markdown, one or two sentences.")
+    text_html = models.TextField(blank=True, editable=False)
+    is_key_moment = models.BooleanField("key moment", default=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="timeline_entries")
+    reference_url = models.URLField(max_length=500, blank=True)
+    reference_title = models.CharField(max_length=300, blank=True)
+
+    objects = TimelineEntryQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[tags])
+
+    class Meta:
+        ordering = ["date_lower", "-date_upper", F("date_time").asc(nulls_first=True), "pk"]
+        verbose_name_plural = "timeline entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_precision__in=[p.value for p in dates.Precision]),
+                name="timelineentry_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_lower__lte=F("date_upper"))
+                & Q(date_fuzzy_lower__lte=F("date_lower"))
+                & Q(date_upper__lte=F("date_fuzzy_upper")),
+                name="timelineentry_bounds_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["story", "date_lower", "date_upper"], name="timelineentry_story_date_idx"
+            ),
+            models.Index(
+                fields=["story", "date_fuzzy_lower", "date_fuzzy_upper"],
+                name="timelineentry_story_fuzzy_idx",
+            ),
+            models.Index(
+                fields=["date_month", "date_day"],
+                condition=Q(date_precision="day"),
+                name="timelineentry_on_day_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date_display}: {Truncator(self.text).words(10)}"
+
+    def save(self, *args, **kwargs):
+        self.set_date(dates.from_edtf(self.date))
+        self.text_html = render_inline(self.text)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.story.get_absolute_url()}#entry-{self.pk}"
+
+    def set_date(self, value):
+        self.date = value.edtf
+        self.date_precision = value.precision
+        self.date_lower, self.date_upper = value.lower, value.upper
+        self.date_fuzzy_lower, self.date_fuzzy_upper = value.fuzzy_lower, value.fuzzy_upper
+        self.date_time = value.time
+        is_day = value.precision == dates.Precision.DAY
+        self.date_month = value.lower.month if is_day else None
+        self.date_day = value.lower.day if is_day else None
+
+    @property
+    def mixed_date(self):
+        return dates.from_edtf(self.date)
+
+    @property
+    def date_display(self):
+        return dates.format_date(self.mixed_date, tz=self.story.time_zone)

@@ -1,0 +1,130 @@
+"""
+Every editorial write: keyword-only, atomic, validated before it is saved.
+
+Each write goes through `_save`, which stamps the historical row with who did it and why, so
+the revision history is complete whether the change came from the admin, the scheduler or a
+script. Time is an input (`now=`) so the scheduler and the tests control it.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from timeline.models import Article, Status, TimelineEntry, Update, UpdateKind
+
+
+def _save(obj, *, user, reason):
+    obj.full_clean()
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def publish_article(*, article, user=None, now=None, reason="Published"):
+    """Make the article public now; its first publication date never moves afterwards."""
+    now = now or timezone.now()
+    article.status = Status.PUBLISHED
+    article.published_at = article.published_at or now
+    article.featured_at = now
+    article.publish_at = None
+    return _save(article, user=user, reason=reason)
+
+
+@transaction.atomic
+def unpublish_article(*, article, user=None, reason="Unpublished"):
+    """Take the article off the site; it keeps its first publication date for when it returns."""
+    article.status = Status.DRAFT
+    article.publish_at = None
+    return _save(article, user=user, reason=reason)
+
+
+@transaction.atomic
+def schedule_article(*, article, publish_at, user=None, reason=None):
+    article.status = Status.SCHEDULED
+    article.publish_at = publish_at
+    if publish_at is None:
+        raise ValidationError({"publish_at": "Choose when the article goes live."})
+    return _save(article, user=user, reason=reason or f"Scheduled for {publish_at:%Y-%m-%d %H:%M}")
+
+
+@transaction.atomic
+def add_update(
+    *,
+    article,
+    body,
+    user=None,
+    kind=UpdateKind.UPDATE,
+    headline="",
+    dated_at=None,
+    publish_at=None,
+    publish=False,
+    now=None,
+    reason=None,
+):
+    """
+    Add a dated update to an article: published at once (`publish=True`), scheduled
+    (`publish_at`), or left as a draft for later.
+    """
+    now = now or timezone.now()
+    update = Update(
+        article=article,
+        kind=kind,
+        headline=headline,
+        body=body,
+        dated_at=dated_at or publish_at or now,
+    )
+    if publish:
+        update.status, update.published_at = Status.PUBLISHED, now
+    elif publish_at:
+        update.status, update.publish_at = Status.SCHEDULED, publish_at
+    return _save(update, user=user, reason=reason or f"Added {update.get_kind_display().lower()}")
+
+
+@transaction.atomic
+def publish_update(*, update, user=None, now=None, reason="Published update"):
+    now = now or timezone.now()
+    update.status = Status.PUBLISHED
+    update.published_at = update.published_at or now
+    update.publish_at = None
+    return _save(update, user=user, reason=reason)
+
+
+@transaction.atomic
+def unpublish_update(*, update, user=None, reason="Unpublished update"):
+    update.status = Status.DRAFT
+    update.publish_at = None
+    return _save(update, user=user, reason=reason)
+
+
+@transaction.atomic
+def add_timeline_entry(*, story, date, text, user=None, is_key_moment=False, reason=None, **extra):
+    """`date` is a dates.MixedDate (parse what the editor typed with dates.parse first)."""
+    entry = TimelineEntry(story=story, text=text, is_key_moment=is_key_moment, **extra)
+    entry.set_date(date)
+    return _save(entry, user=user, reason=reason or "Added timeline entry")
+
+
+def publish_due(*, now, user=None):
+    """
+    Publish every scheduled article and update whose time has come. Returns what it published.
+
+    Each row is locked and re-checked inside its own transaction, so two schedulers running at
+    once (on PostgreSQL) publish each item exactly once; `skip_locked` lets the second move on
+    instead of waiting. SQLite has no row locks and serialises writers itself.
+    """
+    published = []
+    for model, publish in ((Article, publish_article), (Update, publish_update)):
+        for pk in model.objects.due(now).order_by("publish_at", "pk").values_list("pk", flat=True):
+            with transaction.atomic():
+                obj = (
+                    model.objects.select_for_update(skip_locked=True).due(now).filter(pk=pk).first()
+                )
+                if obj is None:
+                    continue
+                kwargs = {"article": obj} if model is Article else {"update": obj}
+                published.append(
+                    publish(**kwargs, user=user, now=now, reason="Published on schedule")
+                )
+    return published
