@@ -103,19 +103,19 @@ class TestTimeline:
         assert (row.history_user, row.history_change_reason) == (editor, "Added timeline entry")
 
 
-class TestPublishDue:
-    def test_publishes_due_articles_and_updates_once(self):
+class TestPublishDueItem:
+    def test_publishes_a_due_article_once(self):
         article = make_article(status=Status.SCHEDULED, publish_at=NOW - dt.timedelta(minutes=5))
-        live = make_article()
-        update = make_update(live, status=Status.SCHEDULED, publish_at=NOW - dt.timedelta(hours=1))
-        later = make_update(live, status=Status.SCHEDULED, publish_at=NOW + dt.timedelta(hours=1))
-
-        published = services.publish_due(now=NOW)
-        assert {type(o).__name__ for o in published} == {"Article", "Update"}
-        article.refresh_from_db(), update.refresh_from_db(), later.refresh_from_db()
-        assert article.status == update.status == Status.PUBLISHED
-        assert later.status == Status.SCHEDULED
+        done = services.publish_due_item(model=Article, pk=article.pk, now=NOW)
+        assert done.status == Status.PUBLISHED
         assert last_history(article).history_change_reason == "Published on schedule"
-
-        assert services.publish_due(now=NOW) == []
+        assert services.publish_due_item(model=Article, pk=article.pk, now=NOW) is None
         assert article.history.count() == 2
+
+    def test_leaves_an_update_that_is_not_due_yet(self):
+        later = make_update(
+            make_article(), status=Status.SCHEDULED, publish_at=NOW + dt.timedelta(hours=1)
+        )
+        assert services.publish_due_item(model=Update, pk=later.pk, now=NOW) is None
+        later.refresh_from_db()
+        assert later.status == Status.SCHEDULED

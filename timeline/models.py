@@ -8,6 +8,7 @@ References and Embeds. Every model keeps django-simple-history records; every ed
 goes through timeline.services so each historical row has a user and a reason.
 """
 
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
-from timeline import dates
+from timeline import anniversaries, dates
 from timeline.text import render_inline, render_markdown
 
 
@@ -42,6 +43,28 @@ def validate_edtf(value):
 
 def default_time_zone():
     return settings.TIME_ZONE
+
+
+def validate_title_pattern(value):
+    try:
+        anniversaries.validate_pattern(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid_pattern") from exc
+
+
+def default_milestone_patterns():
+    return {str(years): p for years, p in anniversaries.DEFAULT_MILESTONE_PATTERNS.items()}
+
+
+def validate_milestone_patterns(value):
+    if not isinstance(value, dict):
+        raise ValidationError("Give milestone titles as {\"years\": \"pattern\"}.")
+    for years, pattern in value.items():
+        if not str(years).isdigit() or int(years) < 1:
+            raise ValidationError(
+                "“%(years)s” is not a number of years.", params={"years": years}
+            )
+        validate_title_pattern(str(pattern))
 
 
 class Status(models.TextChoices):
@@ -125,6 +148,32 @@ class Story(models.Model):
     )
     summary = models.TextField(blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="stories")
+    # The anniversary series: when and how each year's edition of its articles goes out.
+    publish_time = models.TimeField(
+        "anniversary go-live time",
+        default=datetime.time(9, 0),
+        help_text="Local time in the newsroom's zone when each anniversary edition goes live.",
+    )
+    lead_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Prepare the next anniversary edition this many days ahead."
+    )
+    requires_approval = models.BooleanField(
+        default=False,
+        help_text="Anniversary editions go live only after an editor approves them.",
+    )
+    title_pattern = models.CharField(
+        max_length=300,
+        default=anniversaries.DEFAULT_TITLE_PATTERN,
+        validators=[validate_title_pattern],
+        help_text="Plain years. Placeholders: {story} {event_date} {years} {years_words} "
+        "{ordinal}.",
+    )
+    milestone_patterns = models.JSONField(
+        default=default_milestone_patterns,
+        blank=True,
+        validators=[validate_milestone_patterns],
+        help_text='Milestone years with their own wording: {"5": "Five Years Ago — {story}"}.',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -133,7 +182,10 @@ class Story(models.Model):
     class Meta:
         ordering = ["title"]
         verbose_name_plural = "stories"
-        constraints = [models.UniqueConstraint(fields=["slug"], name="story_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="story_slug_unique"),
+            models.CheckConstraint(condition=Q(lead_days__lte=300), name="story_lead_days_range"),
+        ]
         indexes = [models.Index(fields=["event_date"], name="story_event_date_idx")]
 
     def __str__(self):
@@ -141,6 +193,20 @@ class Story(models.Model):
 
     def get_absolute_url(self):
         return reverse("timeline:story", kwargs={"slug": self.slug})
+
+    def anniversary_go_live(self, year):
+        return anniversaries.go_live_at(
+            self.event_date, year, self.publish_time, settings.TIME_ZONE
+        )
+
+    def edition_title(self, year):
+        return anniversaries.edition_title(
+            story_title=self.title,
+            event_date=self.event_date,
+            year=year,
+            pattern=self.title_pattern,
+            milestones=self.milestone_patterns,
+        )
 
 
 class ArticleQuerySet(PublishableQuerySet):
@@ -189,6 +255,11 @@ class Article(models.Model):
         null=True, blank=True, editable=False, help_text="Last time it went (back) on top."
     )
     comments_open = models.BooleanField(default=True)
+    recurring = models.BooleanField(
+        "anniversary editions",
+        default=True,
+        help_text="Re-publish on every anniversary of its story (see the story's series settings).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -590,3 +661,100 @@ class TimelineEntry(models.Model):
     @property
     def date_display(self):
         return dates.format_date(self.mixed_date, tz=self.story.time_zone)
+
+
+class EditionKind(models.TextChoices):
+    ORIGINAL = "original", "First publication"
+    ANNIVERSARY = "anniversary", "Anniversary"
+    MANUAL = "manual", "Manual"
+
+
+class EditionStatus(models.TextChoices):
+    PREPARED = "prepared", "Prepared"
+    OVERDUE = "overdue", "Overdue: awaiting approval"
+    LIVE = "live", "Live"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class EditionQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(status__in=[EditionStatus.PREPARED, EditionStatus.OVERDUE])
+
+    def due(self, now):
+        return self.waiting().filter(go_live_at__lte=now)
+
+    def shown(self):
+        """Editions readers can see: the live one and the frozen ones."""
+        return self.filter(status__in=[EditionStatus.LIVE, EditionStatus.SUPERSEDED])
+
+
+class Edition(models.Model):
+    """
+    One re-publication of an article: the first publication, an anniversary, or one cut by
+    hand. When the next one goes live this one is superseded and frozen: its page is rebuilt
+    from revision history as it stood at `superseded_at`.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="editions")
+    kind = models.CharField(max_length=12, choices=EditionKind.choices)
+    year = models.PositiveSmallIntegerField(help_text="Calendar year it goes live.")
+    key = models.SlugField(max_length=20, help_text="Its part of the snapshot URL: 2019, 2019-2.")
+    title = models.CharField(max_length=300)
+    go_live_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=12, choices=EditionStatus.choices, default=EditionStatus.PREPARED
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    went_live_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    is_late = models.BooleanField(
+        default=False, help_text="Went live after its time (the scheduler was catching up)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EditionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-go_live_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=EditionKind.values), name="edition_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=EditionStatus.values), name="edition_status_valid"
+            ),
+            models.UniqueConstraint(fields=["article", "key"], name="edition_key_unique"),
+            # The scheduler's safety net: two runners can never both prepare the same year.
+            models.UniqueConstraint(
+                fields=["article", "year"],
+                condition=Q(kind="anniversary"),
+                name="edition_one_anniversary_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["article"], condition=Q(status="live"), name="edition_one_live"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["live", "superseded"]) | Q(went_live_at__isnull=False),
+                name="edition_live_has_went_live_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "go_live_at"], name="edition_due_idx")]
+
+    def __str__(self):
+        return f"{self.title} ({self.key})"
+
+    def get_absolute_url(self):
+        if self.status == EditionStatus.SUPERSEDED:
+            return reverse(
+                "timeline:edition", kwargs={"slug": self.article.slug, "key": self.key}
+            )
+        return self.article.get_absolute_url()
+
+    def is_overdue(self, now):
+        return self.status in (EditionStatus.PREPARED, EditionStatus.OVERDUE) and (
+            self.go_live_at <= now
+        )

@@ -1,0 +1,41 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from timeline import schedule
+
+
+def aware_datetime(value):
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--now: “{value}” is not an ISO 8601 date-time.") from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class Command(BaseCommand):
+    help = (
+        "Publish scheduled articles and updates, prepare coming anniversary editions and make "
+        "due editions live. Safe to run every few minutes on any number of servers."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--now",
+            type=aware_datetime,
+            help="Act as if it were this moment (ISO 8601; naive means the newsroom's zone).",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Say what would happen.")
+
+    def handle(self, *args, now=None, dry_run=False, **options):
+        now = (now or timezone.now()).astimezone(dt.UTC)
+        try:
+            report = schedule.run(now=now, dry_run=dry_run)
+        except Exception as exc:
+            raise CommandError(f"run_schedule failed: {exc}") from exc
+        for line in report.lines:
+            self.stdout.write(line)
+        self.stdout.write(report.summary)
+        if report.failures:
+            raise CommandError(f"{len(report.failures)} action(s) failed: {report.failures[0]}")
