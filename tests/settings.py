@@ -12,3 +12,6 @@ from newsroom.settings import *  # noqa: F403
 
 # Hashing passwords properly is slow on purpose; tests only need it to work.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests serve static files from the finders; there is no collectstatic output to look at.
+STATIC_ROOT = None

@@ -58,12 +58,10 @@ def default_milestone_patterns():
 
 def validate_milestone_patterns(value):
     if not isinstance(value, dict):
-        raise ValidationError("Give milestone titles as {\"years\": \"pattern\"}.")
+        raise ValidationError('Give milestone titles as {"years": "pattern"}.')
     for years, pattern in value.items():
         if not str(years).isdigit() or int(years) < 1:
-            raise ValidationError(
-                "“%(years)s” is not a number of years.", params={"years": years}
-            )
+            raise ValidationError("“%(years)s” is not a number of years.", params={"years": years})
         validate_title_pattern(str(pattern))
 
 
@@ -710,6 +708,9 @@ class Edition(models.Model):
     )
     went_live_at = models.DateTimeField(null=True, blank=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # The wall-clock moment its snapshot is rebuilt from: revision history is stamped with the
+    # real clock, while superseded_at follows the scheduler's --now.
+    frozen_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_late = models.BooleanField(
         default=False, help_text="Went live after its time (the scheduler was catching up)."
     )
@@ -749,9 +750,7 @@ class Edition(models.Model):
 
     def get_absolute_url(self):
         if self.status == EditionStatus.SUPERSEDED:
-            return reverse(
-                "timeline:edition", kwargs={"slug": self.article.slug, "key": self.key}
-            )
+            return reverse("timeline:edition", kwargs={"slug": self.article.slug, "key": self.key})
         return self.article.get_absolute_url()
 
     def is_overdue(self, now):

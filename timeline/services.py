@@ -243,12 +243,14 @@ def make_edition_live(*, edition, now, user=None):
     The article row is locked first, so two runners cannot both switch editions; the second
     finds the edition already live and returns None.
     """
+    frozen_at = timezone.now()
     article = Article.objects.select_for_update().get(pk=edition.article_id)
     edition = Edition.objects.get(pk=edition.pk)
     if edition.status not in (EditionStatus.PREPARED, EditionStatus.OVERDUE):
         return None
     for previous in article.editions.filter(status=EditionStatus.LIVE):
         previous.status, previous.superseded_at = EditionStatus.SUPERSEDED, now
+        previous.frozen_at = frozen_at
         _save(previous, user=user, reason=f"Superseded by edition {edition.key}")
     edition.status, edition.went_live_at = EditionStatus.LIVE, now
     # Catching up after downtime: say so rather than pretend it went out on time.

@@ -1,0 +1,164 @@
+"""
+Editor forms: dates typed the way editors write them, and a reason for every change.
+
+A MixedDateField reads what an editor types ("1985 May 4", "circa 2004", "13 November 2015
+21:16") with timeline.dates and cleans it to the canonical EDTF string the models store; it shows
+a stored value back in house style. The model forms here are the ones the admin uses.
+"""
+
+import zoneinfo
+
+from django import forms
+
+from timeline import dates
+from timeline.models import Article, Quote, Reference, Status, Story, TimelineEntry, Update
+
+DATE_HELP = (
+    "Type it the way you write it: 1985 May 4, 2006 May, 2002, 1999/2000, 2015 (Summer), "
+    "circa 2004, 2005?, 13 November 2015 21:16."
+)
+
+
+class MixedDateField(forms.CharField):
+    """
+    A date of any precision, cleaned to canonical EDTF ("" when left empty and optional).
+
+    `time_zone` (the story's IANA zone) only adds the zone abbreviation after a time of day
+    when a stored value is shown back.
+    """
+
+    def __init__(self, *, time_zone=None, **kwargs):
+        kwargs.setdefault("help_text", DATE_HELP)
+        super().__init__(**kwargs)
+        self.time_zone = time_zone
+
+    def to_python(self, value):
+        # Parsing here (not in clean) makes has_changed compare canonical forms, so an entry
+        # shown as "2015 November 13" and posted back unchanged is not saved again.
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return ""
+        try:
+            return dates.parse(value).edtf
+        except dates.InvalidDate as exc:
+            raise forms.ValidationError(str(exc), code="invalid_date") from exc
+
+    def prepare_value(self, value):
+        # A bound form passes back what the editor typed: keep it when it is not stored EDTF.
+        if not isinstance(value, str) or not value:
+            return value
+        try:
+            mixed = dates.from_edtf(value)
+        except dates.InvalidDate:
+            return value
+        try:
+            return dates.format_date(mixed, tz=self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            # The story's zone is being edited on the same form and is not valid yet.
+            return dates.format_date(mixed)
+
+
+class ChangeReasonForm(forms.ModelForm):
+    """Asks why; the admin writes the answer into every history row the save produces."""
+
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=100,
+        help_text="Kept in the history with your name (optional).",
+    )
+
+
+class ScheduleMixin:
+    """A scheduled item needs its go-live time: say so next to the field, keep the input."""
+
+    scheduled_needs_time = "Give the date and time it goes live, or choose another status."
+
+    def clean(self):
+        cleaned = super().clean()
+        scheduled = cleaned.get("status") == Status.SCHEDULED
+        if scheduled and not cleaned.get("publish_at") and "publish_at" not in self.errors:
+            # Also spares the database constraint: publish_at now fails form validation, so
+            # the model's CheckConstraint is not checked a second time with a vaguer message.
+            self.add_error("publish_at", self.scheduled_needs_time)
+        return cleaned
+
+
+class ArticleForm(ScheduleMixin, ChangeReasonForm):
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "kicker",
+            "byline",
+            "story",
+            "status",
+            "publish_at",
+            "summary",
+            "lede",
+            "body",
+            "timeline_until",
+            "category",
+            "tags",
+            "comments_open",
+        ]
+
+
+class UpdateForm(ScheduleMixin, forms.ModelForm):
+    class Meta:
+        model = Update
+        fields = ["article", "kind", "dated_at", "headline", "body", "status", "publish_at"]
+
+
+class StoryForm(ChangeReasonForm):
+    class Meta:
+        model = Story
+        fields = ["title", "slug", "event_date", "event_time", "time_zone", "summary", "tags"]
+
+
+class TimelineEntryForm(forms.ModelForm):
+    """The entry's `date` is typed freely; the model's save() derives its bounds."""
+
+    date = MixedDateField()
+
+    class Meta:
+        model = TimelineEntry
+        fields = [
+            "story",
+            "date",
+            "text",
+            "is_key_moment",
+            "tags",
+            "reference_url",
+            "reference_title",
+        ]
+
+    def __init__(self, *args, time_zone=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if time_zone is None and self.instance.story_id:
+            time_zone = self.instance.story.time_zone
+        self.fields["date"].time_zone = time_zone
+
+
+class TimelineEntryFormSet(forms.BaseInlineFormSet):
+    """Entries of one story show their times in the story's zone, without a query per form."""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "time_zone": self.instance.time_zone}
+
+
+class QuoteForm(forms.ModelForm):
+    said_on = MixedDateField(label="Said on", required=False)
+
+    class Meta:
+        model = Quote
+        fields = ["text", "speaker", "speaker_role", "work", "outlet", "said_on", "source_url"]
+
+
+class ReferenceForm(forms.ModelForm):
+    published_on = MixedDateField(label="Published on", required=False)
+
+    class Meta:
+        model = Reference
+        fields = ["title", "outlet", "published_on", "url", "accessed_on", "order"]

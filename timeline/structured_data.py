@@ -1,0 +1,76 @@
+"""
+schema.org JSON-LD for share previews and search engines, built as plain dicts.
+
+`to_json` escapes <, > and & as \\u003C etc. (as django's json_script does), so editor text
+such as "</script>" cannot end the <script type="application/ld+json"> block it is put in.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils import timezone
+
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def absolute_url(path):
+    return settings.SITE_URL + path
+
+
+def _iso(moment):
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def news_article(page):
+    """A NewsArticle for the article page (`selectors.ArticlePage`)."""
+    article = page.article
+    url = absolute_url(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": page.description,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        # The first publication, however often the article has been re-featured since.
+        "datePublished": _iso(article.published_at),
+        "dateModified": _iso(page.date_modified),
+        "author": [{"@type": "Person", "name": name} for name in article.authors],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.NEWSROOM["name"],
+            "url": absolute_url("/"),
+        },
+        "keywords": [tag.name for tag in page.tags],
+        "articleSection": article.category.name if article.category else None,
+        "isAccessibleForFree": True,
+    }
+    return {key: value for key, value in data.items() if value not in (None, [], "")}
+
+
+def breadcrumbs(page):
+    """Home, category, article: the trail as a BreadcrumbList."""
+    article = page.article
+    trail = [(settings.NEWSROOM["name"], reverse("timeline:home"))]
+    if article.category:
+        trail.append((article.category.name, article.category.get_absolute_url()))
+    trail.append((article.title, article.get_absolute_url()))
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": absolute_url(path)}
+            for n, (name, path) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def article_graph(page):
+    return [news_article(page), breadcrumbs(page)]
+
+
+def to_json(data):
+    """JSON safe to place inside a <script> element (not inside an attribute)."""
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
