@@ -10,9 +10,12 @@ from django.http import Http404
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from timeline import history
 from timeline.models import (
     Article,
     Category,
+    Edition,
+    EditionStatus,
     Placement,
     QuotePlacement,
     RelatedLink,
@@ -41,7 +44,9 @@ class ArticlePage:
     embeds: list
     timeline: list
     tags: list
+    editions: list = field(default_factory=list)
     preview: bool = False
+    snapshot: "Edition | None" = None  # set when this is a frozen edition's page
 
     @property
     def date_modified(self):
@@ -76,7 +81,7 @@ def html_to_text(value):
 
 def article_page(*, slug, preview=False):
     """
-    The article at `slug` with everything on its page, in 8 queries however much it holds.
+    The article at `slug` with everything on its page, in 9 queries however much it holds.
 
     Public readers (`preview=False`) get only published articles and published updates; staff
     previewing also see drafts and scheduled updates. Raises Http404 otherwise.
@@ -97,6 +102,7 @@ def article_page(*, slug, preview=False):
         Prefetch("related_links", queryset=related, to_attr="page_related"),
         "references",
         "embeds",
+        Prefetch("editions", queryset=Edition.objects.shown(), to_attr="page_editions"),
     )
     if not preview:
         articles = articles.published()
@@ -117,8 +123,49 @@ def article_page(*, slug, preview=False):
         embeds=list(article.embeds.all()),
         timeline=story_timeline(article.story, until=article.timeline_until),
         tags=list(article.tags.all()),
+        editions=article.page_editions,
         preview=preview,
     )
+
+
+def edition_snapshot(*, slug, key):
+    """
+    A superseded edition's page, rebuilt from revision history as it stood when the next
+    edition replaced it. Raises Http404 for an unknown, unpublished or still current edition.
+    """
+    edition = (
+        Edition.objects.select_related("article")
+        .filter(article__slug=slug, key=key, status=EditionStatus.SUPERSEDED)
+        .exclude(article__status__in=[Status.DRAFT, Status.SCHEDULED])
+        .first()
+    )
+    if edition is None:
+        raise Http404("No such edition.")
+    article = edition.article
+    then = history.page_as_of(article, edition.frozen_at)
+    if then["article"] is None:
+        raise Http404("This edition left no record.")
+    for link in then["related_links"]:
+        link.article = then["article"]
+    return ArticlePage(
+        article=then["article"],
+        updates=then["updates"],
+        epigraphs=then["epigraphs"],
+        body=_body_with_inline_quotes(then["article"].body_html, then["inline"]),
+        related_links=then["related_links"],
+        references=then["references"],
+        embeds=then["embeds"],
+        timeline=_with_story(then["timeline"], article.story),
+        tags=list(article.tags.all()),
+        editions=list(article.editions.shown().select_related("article")),
+        snapshot=edition,
+    )
+
+
+def _with_story(entries, story):
+    for entry in entries:
+        entry.story = story  # formatting needs the story's zone; don't fetch it per entry
+    return entries
 
 
 def _body_with_inline_quotes(html, placements):
@@ -149,10 +196,7 @@ def story_timeline(story, *, until=None):
     entries = TimelineEntry.objects.filter(story=story).chronological()
     if until is not None:
         entries = entries.filter(date_lower__lte=until)
-    entries = list(entries)
-    for entry in entries:
-        entry.story = story  # formatting needs the story's zone; don't fetch it per entry
-    return entries
+    return _with_story(list(entries), story)
 
 
 def story_page(*, slug):

@@ -28,6 +28,18 @@ def article_detail(request, slug):
     return response
 
 
+def edition_detail(request, slug, key):
+    """A frozen edition, as it stood when superseded; canonical to the living article."""
+    page = selectors.edition_snapshot(slug=slug, key=key)
+    context = {
+        "page": page,
+        "article": page.article,
+        "canonical_url": settings.SITE_URL + page.snapshot.article.get_absolute_url(),
+        "structured_data": structured_data.article_graph(page),
+    }
+    return render(request, "timeline/article_detail.html", context)
+
+
 def story_detail(request, slug):
     story, timeline = selectors.story_page(slug=slug)
     return render(request, "timeline/story_detail.html", {"story": story, "timeline": timeline})
