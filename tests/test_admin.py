@@ -80,6 +80,10 @@ def story_data(dates_typed, **overrides):
         "event_time": "21:16",
         "time_zone": "Europe/Paris",
         "summary": "Coordinated attacks in Paris and Saint-Denis.",
+        "publish_time": "09:00",
+        "lead_days": "7",
+        "title_pattern": "On This Day — {story} ({event_date})",
+        "milestone_patterns": '{"5": "Five Years Ago — {story}"}',
         **inline("timeline_entries", *({"date": d, "text": f"Typed {d}."} for d in dates_typed)),
     }
     return {**data, **overrides}

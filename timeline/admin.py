@@ -8,15 +8,20 @@ timeline.services, which own the publication rule; nothing here writes it a seco
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F
-from django.utils.html import format_html
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from timeline import dates, services
+from timeline import dates, schedule, services
 from timeline.forms import (
     ArticleForm,
+    ManualEditionForm,
     QuoteForm,
     ReferenceForm,
     StoryForm,
@@ -27,6 +32,8 @@ from timeline.forms import (
 from timeline.models import (
     Article,
     Category,
+    Edition,
+    EditionStatus,
     Embed,
     Quote,
     QuotePlacement,
@@ -218,15 +225,19 @@ class ArticleAdmin(HistoryAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["story", "category", "tags"]
-    readonly_fields = ["published_at", "featured_at", "site_link"]
+    readonly_fields = ["published_at", "featured_at", "site_link", "editions_list"]
     # In the order the page shows them.
     fieldsets = [
         (None, {"fields": ["kicker", "title", "slug", "byline", "story", "site_link"]}),
-        ("Publication", {"fields": ["status", "publish_at", "published_at", "featured_at"]}),
+        (
+            "Publication",
+            {"fields": ["status", "publish_at", "published_at", "featured_at", "recurring"]},
+        ),
         ("Text", {"fields": ["summary", "lede", "body"]}),
         ("Timeline", {"fields": ["timeline_until"]}),
         ("Filed under", {"fields": ["category", "tags"]}),
         ("Comments", {"fields": ["comments_open"]}),
+        ("Editions", {"fields": ["editions_list"]}),
         ("History", {"fields": ["change_reason"]}),
     ]
     inlines = [
@@ -239,14 +250,81 @@ class ArticleAdmin(HistoryAdmin):
     ]
     actions = ["publish_now", "unpublish"]
 
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/cut-edition/",
+                self.admin_site.admin_view(self.cut_edition_view),
+                name="timeline_article_cut_edition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def cut_edition_view(self, request, object_id):
+        """A manual edition between anniversaries: `<title> [UPDATE: …]`, live at once."""
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        form = ManualEditionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if not article.is_published:
+                form.add_error(None, "Publish the article before cutting a new edition of it.")
+            else:
+                edition = services.cut_manual_edition(
+                    article=article, suffix=form.cleaned_data["suffix"], user=request.user
+                )
+                self.message_user(request, f"Edition “{edition.title}” is live.", messages.SUCCESS)
+                return redirect("admin:timeline_article_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Cut a new edition of “{article}”",
+            "article": article,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/timeline/cut_edition.html", context)
+
     @admin.display(description="On the site")
     def site_link(self, obj):
         if obj is None or obj.pk is None:
             return "Save first to preview it."
         # The public view shows staff the article whatever its status: a preview for drafts.
         label = "View on site" if obj.is_published else "Preview on site (not public yet)"
-        return format_html(
+        link = format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label
+        )
+        if not obj.is_published:
+            return link
+        return format_html(
+            '{} · <a href="{}">Cut a new edition</a>',
+            link,
+            reverse("admin:timeline_article_cut_edition", args=[obj.pk]),
+        )
+
+    @admin.display(description="Editions, newest first")
+    def editions_list(self, obj):
+        """Made by the scheduler and by "Cut a new edition"; each links to its own page."""
+        editions = list(obj.editions.all()) if obj and obj.pk else []
+        if not editions:
+            return "None yet: the first is made when the article is published."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> — {}, {}{}</li>',
+                (
+                    (
+                        reverse("admin:timeline_edition_change", args=[e.pk]),
+                        e.title,
+                        e.get_kind_display(),
+                        e.get_status_display().lower(),
+                        f" (goes live {timezone.localtime(e.go_live_at):%d %b %Y %H:%M})"
+                        if e.went_live_at is None
+                        else f" ({timezone.localtime(e.went_live_at):%d %b %Y %H:%M})",
+                    )
+                    for e in editions
+                ),
+            ),
         )
 
     def get_inline_instances(self, request, obj=None):
@@ -347,6 +425,18 @@ class StoryAdmin(HistoryAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "tags"]}),
         ("The event", {"fields": ["event_date", "event_time", "time_zone"]}),
+        (
+            "Anniversary editions",
+            {
+                "fields": [
+                    "publish_time",
+                    "lead_days",
+                    "requires_approval",
+                    "title_pattern",
+                    "milestone_patterns",
+                ]
+            },
+        ),
         ("History", {"fields": ["change_reason"]}),
     ]
     inlines = [TimelineEntryInline]
@@ -409,3 +499,99 @@ class TagAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+# -------------------------------------------------------------------- editions
+
+
+@admin.register(Edition)
+class EditionAdmin(HistoryAdmin):
+    """
+    Editions are made by run_schedule and by "Cut a new edition"; editors approve them and
+    may retitle one that has not gone live yet.
+    """
+
+    list_display = ["title", "article", "kind", "status_flag", "go_live_at", "went_live_at"]
+    list_filter = ["status", "kind", "is_late"]
+    list_select_related = ["article"]
+    search_fields = ["title", "article__title"]
+    date_hierarchy = "go_live_at"
+    change_list_template = "admin/timeline/edition/change_list.html"
+    actions = ["approve"]
+    fields = [
+        "article",
+        "title",
+        "kind",
+        "year",
+        "key",
+        "status",
+        "go_live_at",
+        "approved_at",
+        "approved_by",
+        "went_live_at",
+        "superseded_at",
+        "is_late",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        waiting = obj is not None and obj.status in (
+            EditionStatus.PREPARED,
+            EditionStatus.OVERDUE,
+        )
+        return [f for f in self.fields if not (waiting and f == "title")]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="status", ordering="status")
+    def status_flag(self, obj):
+        if obj.is_overdue(timezone.now()):
+            return format_html('<strong class="errornote">{}</strong>', "Overdue: approve it")
+        return obj.get_status_display()
+
+    @admin.action(description="Approve (due ones go live now)", permissions=["change"])
+    def approve(self, request, queryset):
+        for edition in queryset:
+            self._approve(request, edition)
+
+    def _approve(self, request, edition):
+        edition = services.approve_edition(edition=edition, user=request.user)
+        state = "is live" if edition.status == EditionStatus.LIVE else "is approved"
+        self.message_user(request, f"“{edition.title}” {state}.", messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path(
+                "upcoming/",
+                self.admin_site.admin_view(self.upcoming_view),
+                name="timeline_edition_upcoming",
+            ),
+            path(
+                "<int:pk>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="timeline_edition_approve",
+            ),
+            *super().get_urls(),
+        ]
+
+    def upcoming_view(self, request):
+        """Anniversaries in the next 60 days and anything overdue, with one-click approve."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        now = timezone.now()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Upcoming anniversaries",
+            "rows": schedule.upcoming(now=now, days=60),
+            "now": now,
+            "opts": self.model._meta,
+            "can_approve": self.has_change_permission(request),
+        }
+        return TemplateResponse(request, "admin/timeline/edition/upcoming.html", context)
+
+    def approve_view(self, request, pk):
+        edition = get_object_or_404(Edition, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, edition):
+            raise PermissionDenied
+        self._approve(request, edition)
+        return redirect(request.POST.get("next") or reverse("admin:timeline_edition_upcoming"))

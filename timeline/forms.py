@@ -102,6 +102,7 @@ class ArticleForm(ScheduleMixin, ChangeReasonForm):
             "category",
             "tags",
             "comments_open",
+            "recurring",
         ]
 
 
@@ -114,7 +115,20 @@ class UpdateForm(ScheduleMixin, forms.ModelForm):
 class StoryForm(ChangeReasonForm):
     class Meta:
         model = Story
-        fields = ["title", "slug", "event_date", "event_time", "time_zone", "summary", "tags"]
+        fields = [
+            "title",
+            "slug",
+            "event_date",
+            "event_time",
+            "time_zone",
+            "summary",
+            "tags",
+            "publish_time",
+            "lead_days",
+            "requires_approval",
+            "title_pattern",
+            "milestone_patterns",
+        ]
 
 
 class TimelineEntryForm(forms.ModelForm):
@@ -162,3 +176,11 @@ class ReferenceForm(forms.ModelForm):
     class Meta:
         model = Reference
         fields = ["title", "outlet", "published_on", "url", "accessed_on", "order"]
+
+
+class ManualEditionForm(forms.Form):
+    suffix = forms.CharField(
+        max_length=120,
+        label="What happened",
+        help_text="Appended to the title as [UPDATE: …], e.g. “the trial begins”.",
+    )

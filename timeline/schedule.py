@@ -206,3 +206,66 @@ def _go_live(report, user):
         if live or report.dry_run:
             late = " (late)" if live and live.is_late else ""
             report.add("live", f"live     {what} “{edition.title}”{late}")
+
+
+@dataclass
+class Upcoming:
+    article: Article
+    year: int
+    day: dt.date
+    go_live_at: dt.datetime
+    edition: Edition | None
+    overdue: bool
+
+    @property
+    def years(self):
+        return self.year - self.article.story.event_date.year
+
+    @property
+    def awaiting_approval(self):
+        return (
+            self.edition is not None
+            and self.edition.approved_at is None
+            and self.edition.status in (EditionStatus.PREPARED, EditionStatus.OVERDUE)
+        )
+
+
+def upcoming(*, now, days=60):
+    """
+    Anniversaries of recurring published articles in the next `days` days, with their
+    edition if prepared, and every edition past its time still waiting: soonest first.
+    """
+    horizon = now + dt.timedelta(days=days)
+    articles = (
+        Article.objects.published()
+        .filter(recurring=True, story__isnull=False)
+        .select_related("story")
+    )
+    waiting = {
+        (e.article_id, e.year): e
+        for e in Edition.objects.filter(kind=EditionKind.ANNIVERSARY, year__gte=now.year - 1)
+        .exclude(status=EditionStatus.SUPERSEDED)
+        .order_by()
+    }
+    rows = []
+    for article in articles:
+        story = article.story
+        for year in (now.year - 1, now.year, now.year + 1):
+            if year <= story.event_date.year:
+                continue
+            edition = waiting.get((article.pk, year))
+            go_live = edition.go_live_at if edition else story.anniversary_go_live(year)
+            overdue = edition is not None and edition.is_overdue(now)
+            if overdue or now < go_live <= horizon:
+                rows.append(
+                    Upcoming(
+                        article=article,
+                        year=year,
+                        day=timezone.localtime(go_live).date(),
+                        go_live_at=go_live,
+                        edition=edition,
+                        overdue=overdue,
+                    )
+                )
+    rows.sort(key=lambda row: (not row.overdue, row.go_live_at, row.article.pk))
+    return rows
