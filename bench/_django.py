@@ -1,0 +1,31 @@
+"""Shared start-up for the benchmark scripts: Django on a scratch database, quiet logs."""
+
+import logging
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+
+def setup():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+    os.environ.setdefault("SECURE_COOKIES", "0")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    os.environ["TESTING"] = "1"  # plain static storage: nothing to collect
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    warnings.filterwarnings("ignore", message="No directory at")
+
+    import django
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    django.setup()
+    logging.disable(logging.CRITICAL)  # a line per request would drown the figures
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
