@@ -201,7 +201,15 @@ class TestPublicationForms:
 
     def test_reason_for_the_change_is_optional(self):
         form = StoryForm(
-            {"title": "T", "slug": "t", "event_date": "2015-11-13", "time_zone": "Europe/Paris"}
+            {
+                "title": "T",
+                "slug": "t",
+                "event_date": "2015-11-13",
+                "time_zone": "Europe/Paris",
+                "publish_time": "09:00",
+                "lead_days": "7",
+                "title_pattern": "On This Day — {story}",
+            }
         )
         assert form.is_valid(), form.errors
         assert form.cleaned_data["change_reason"] == ""
