@@ -278,3 +278,22 @@ class TestConcurrentRunners:
         assert scheduled.history.filter(history_change_reason="Published on schedule").count() == 1
         assert sum(r.counts["published"] for r in reports) == 1
         assert sum(r.counts["live"] for r in reports) == 1
+
+
+def test_update_scheduled_for_the_anniversary_belongs_to_the_new_edition(client):
+    """The previous edition is frozen before the run publishes the anniversary's update."""
+    article = recurring_article()
+    run(GO_LIVE_2026 - dt.timedelta(days=1))
+    make_update(
+        article,
+        body="This year's update.",
+        status=Status.SCHEDULED,
+        publish_at=GO_LIVE_2026,
+        dated_at=GO_LIVE_2026,
+    )
+    run(GO_LIVE_2026)
+    original = article.editions.get(kind=EditionKind.ORIGINAL)
+    assert original.status == EditionStatus.SUPERSEDED
+    snapshot = client.get(original.get_absolute_url()).content.decode()
+    assert "This year" not in snapshot
+    assert "This year" in client.get(article.get_absolute_url()).content.decode()

@@ -9,6 +9,11 @@ Example's world, and addresses live on example.org / example.com.
 article and a date...), saves only what differs from the data below, and stamps each save with
 the demo editor and the reason "Loaded demo content", so a second run writes nothing at all,
 not even a history row.
+
+Its revision history tells the story's real chronology: each object is dated when it would have
+been written (an update at its date, a timeline entry the morning after the event), and the
+main article's editions are replayed year by year, so every past edition's frozen snapshot
+shows the page as it stood then.
 """
 
 import datetime as dt
@@ -21,11 +26,15 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from timeline import dates
 from timeline.models import (
     Article,
     Category,
+    Edition,
+    EditionKind,
+    EditionStatus,
     Embed,
     EmbedKind,
     Placement,
@@ -42,6 +51,11 @@ from timeline.models import (
 )
 
 REASON = "Loaded demo content"
+# Replayed editions: approved the day before they go live; a frozen snapshot shows the page as
+# it stood the moment before its successor went live (an update dated at the go-live belongs
+# to the new edition, not the frozen one).
+APPROVED_BEFORE = dt.timedelta(days=1)
+FROZEN_BEFORE = dt.timedelta(seconds=1)
 EDITOR_USERNAME = "editor"
 DEFAULT_PASSWORD = "newsroom-demo"
 
@@ -459,6 +473,13 @@ in 1986.
 Ten years on, the work of taking the damaged reactors apart is expected to last for decades.
 """
 
+_MAIN_LEDE = (
+    "**April 26 2021** — Thirty-five years ago today, explosions destroyed reactor No. 4 of the "
+    "Chernobyl nuclear power station, in what was then Soviet Ukraine. This is our running "
+    "account of that night and of what followed, updated on every anniversary: the newest "
+    "update comes first and the original article follows."
+)
+
 ARTICLES = [
     {
         "slug": NSC_SLUG,
@@ -510,18 +531,29 @@ ARTICLES = [
             "How a safety test at the Chernobyl nuclear power station ended in explosions that "
             "emptied a town and closed a region, and what has happened at the site since."
         ),
-        "lede": (
-            "**April 26 2021** — Thirty-five years ago today, explosions destroyed reactor "
-            "No. 4 of the Chernobyl nuclear power station, in what was then Soviet Ukraine. "
-            "This is our running account of that night and of what followed, updated on every "
-            "anniversary: the newest update comes first and the original article follows."
-        ),
+        "lede": _MAIN_LEDE,
         "body": _MAIN_BODY,
         "published_at": _paris(2016, 4, 26),
-        # Back on the front page with the latest anniversary update.
-        "featured_at": _paris(2025, 4, 26),
+        # The title and the front-page moment are the first edition's here: from then on they
+        # belong to the editions (each one that goes live gives the article its own).
+        "featured_at": _paris(2016, 4, 26),
     },
 ]
+
+# The main article as it first went out: the lede was rewritten for the 35th anniversary
+# (EDITION_CHANGES); ARTICLES holds the article as it reads today.
+MAIN_FIRST_VERSION = {
+    "lede": (
+        "**April 26 2016** — Thirty years ago today, explosions destroyed reactor No. 4 of the "
+        "Chernobyl nuclear power station, in what was then Soviet Ukraine. This is our account "
+        "of that night and of what followed; we will add to it on every anniversary."
+    ),
+}
+
+# What else changed in the main article when an anniversary edition went live, by year.
+EDITION_CHANGES = {2021: {"lede": _MAIN_LEDE}}
+
+ARTICLES_BY_SLUG = {data["slug"]: data for data in ARTICLES}
 
 # --- Quotes --------------------------------------------------------------------------------
 
@@ -769,7 +801,7 @@ REFERENCES = [
         "outlet": "Example Science Review",
         "published_on": "1986 September",
         "url": f"{_ARCHIVE}/1986/09/vienna-review",
-        "accessed_on": dt.date(2026, 4, 20),
+        "accessed_on": dt.date(2016, 4, 20),
     },
     {
         "title": "Inside the Object Shelter",
@@ -845,45 +877,55 @@ def _count(model, n):
 
 
 @transaction.atomic
-def load_demo(*, password=DEFAULT_PASSWORD, reset_password=False):
-    """Create or bring up to date the demo content; returns what it created and changed."""
-    loader = _Loader()
+def load_demo(*, password=DEFAULT_PASSWORD, reset_password=False, now=None):
+    """
+    Create or bring up to date the demo content; returns what it created and changed.
+
+    `now` is the moment of loading (default: the clock): the anniversaries already past then
+    get their editions, and nothing is dated after it.
+    """
+    loader = _Loader(now=now or timezone.now())
     loader.load(password=password, reset_password=reset_password)
     return loader.result
 
 
 class _Loader:
-    def __init__(self):
+    """
+    Objects created here get a backdated history row: the moment they were plausibly written
+    (`_written`), so frozen edition snapshots show the page as it really stood. Fixes made by a
+    later run are history of today and keep the real clock.
+    """
+
+    def __init__(self, *, now):
+        self.now = now
         self.result = DemoResult()
         self.user = None
         self.tags = {}
         self.articles = {}
         self.quotes = {}
+        self.published = {data["slug"]: data["published_at"] for data in ARTICLES}
+        self.first_published = self.published[MAIN_SLUG]
+        self._created = set()
         self._changed = set()
 
     def load(self, *, password, reset_password):
         self.user = self._editor(password, reset_password)
+        origin = self.first_published  # before the main article, there was no demo newsroom
         category = self._sync(
-            Category, {"slug": CATEGORY["slug"]}, {k: v for k, v in CATEGORY.items() if k != "slug"}
+            Category,
+            {"slug": CATEGORY["slug"]},
+            {k: v for k, v in CATEGORY.items() if k != "slug"},
+            at=origin,
         )
         for slug, name in TAGS.items():
-            self.tags[slug] = self._sync(Tag, {"slug": slug}, {"name": name})
-        story = self._story()
+            self.tags[slug] = self._sync(Tag, {"slug": slug}, {"name": name}, at=origin)
+        story = self._story(at=origin)
         self._timeline(story)
         for data in ARTICLES:
             self.articles[data["slug"]] = self._article(
                 data, story=story if data["story"] else None, category=category
             )
-        for key, data in QUOTES.items():
-            values = {**data, "said_on": _edtf(data["said_on"])}
-            lookup = {"speaker": values.pop("speaker"), "said_on": values.pop("said_on")}
-            self.quotes[key] = self._sync(Quote, lookup, values)
-        for slug, key, placement, after, order in PLACEMENTS:
-            self._sync(
-                QuotePlacement,
-                {"article": self.articles[slug], "quote": self.quotes[key], "placement": placement},
-                {"after_paragraph": after, "order": order},
-            )
+        self._quotes()
         self._updates(self.articles[MAIN_SLUG])
         for slug, target, url, label, order in RELATED:
             self._sync(
@@ -894,14 +936,25 @@ class _Loader:
                     "url": url,
                 },
                 {"label": label, "order": order},
+                # A link to another article is written once both are out.
+                at=self._written(self.published[slug], target and self.published[target]),
             )
         main = self.articles[MAIN_SLUG]
         for order, data in enumerate(REFERENCES):
             values = {**data, "published_on": _edtf(data["published_on"]), "order": order}
-            self._sync(Reference, {"article": main, "url": values.pop("url")}, values)
+            # Cited once it was out and read: the access date says when someone looked.
+            written = self._written(
+                self.first_published,
+                _morning_after(data["published_on"]),
+                data["accessed_on"] and _morning(data["accessed_on"]),
+            )
+            self._sync(Reference, {"article": main, "url": values.pop("url")}, values, at=written)
         for order, data in enumerate(EMBEDS):
             values = {**data, "order": order}
-            self._sync(Embed, {"article": main, "url": values.pop("url")}, values)
+            self._sync(
+                Embed, {"article": main, "url": values.pop("url")}, values, at=self.first_published
+            )
+        self._editions(main, story)
 
     # -- the parts that need more than a plain sync
 
@@ -947,9 +1000,9 @@ class _Loader:
             ) from exc
         user.set_password(password)
 
-    def _story(self):
+    def _story(self, *, at):
         values = {k: v for k, v in STORY.items() if k not in {"slug", "tags"}}
-        story, is_new = self._sync_object(Story, {"slug": STORY["slug"]}, values)
+        story, is_new = self._sync_object(Story, {"slug": STORY["slug"]}, values, at=at)
         self._sync_tags(story, STORY["tags"], is_new=is_new)
         return story
 
@@ -957,6 +1010,9 @@ class _Loader:
         """
         Entries have no slug: each is found by its date, and entries sharing a date by their
         position among those (oldest first), so a wording fix here updates the entry in place.
+
+        The timeline grew as events happened: an entry is written the morning after its date
+        (at the earliest when the article first went out).
         """
         existing = {}
         for entry in TimelineEntry.objects.filter(story=story).order_by("pk"):
@@ -974,44 +1030,140 @@ class _Loader:
             else:
                 entry, is_new = TimelineEntry(story=story, **values), True
                 entry.set_date(when)
-                self._save(entry, created=True)
+                written = self._written(self.first_published, _morning_after(when))
+                self._save(entry, created=True, at=written)
             self._sync_tags(entry, data["tags"], is_new=is_new)
 
     def _article(self, data, *, story, category):
+        slug = data["slug"]
         values = {k: v for k, v in data.items() if k not in {"slug", "tags"}}
         values.update(
             story=story,
             # Only the living post is re-published on each anniversary of its story.
-            recurring=data["slug"] == MAIN_SLUG,
+            recurring=slug == MAIN_SLUG,
             category=category,
             status=Status.PUBLISHED,
             publish_at=None,
             timeline_until=None,
         )
-        article, is_new = self._sync_object(Article, {"slug": data["slug"]}, values)
-        self._sync_tags(article, data["tags"], is_new=is_new)
+        article = Article.objects.filter(slug=slug).first()
+        if article is None:
+            first = MAIN_FIRST_VERSION if slug == MAIN_SLUG else {}
+            article = Article(slug=slug, **{**values, **first})
+            self._save(article, created=True, at=data["published_at"])
+            self._sync_tags(article, data["tags"], is_new=True)
+            return article
+        if slug == MAIN_SLUG:
+            # Its title and front-page moment belong to its editions (see _editions).
+            values = {k: v for k, v in values.items() if k not in {"title", "featured_at"}}
+        self._save_if_changed(article, values)
+        self._sync_tags(article, data["tags"], is_new=False)
         return article
+
+    def _quotes(self):
+        """
+        A placement is written when its article first went out, or once the words were said
+        if that was later; a quote, with its first placement.
+        """
+        written = [
+            self._written(self.published[slug], _morning_after(QUOTES[key]["said_on"]))
+            for slug, key, *_ in PLACEMENTS
+        ]
+        for key, data in QUOTES.items():
+            values = {**data, "said_on": _edtf(data["said_on"])}
+            lookup = {"speaker": values.pop("speaker"), "said_on": values.pop("said_on")}
+            first_placed = min(
+                (at for (_, k, *_), at in zip(PLACEMENTS, written, strict=True) if k == key),
+                default=self.first_published,
+            )
+            self.quotes[key] = self._sync(Quote, lookup, values, at=first_placed)
+        for (slug, key, placement, after, order), at in zip(PLACEMENTS, written, strict=True):
+            self._sync(
+                QuotePlacement,
+                {"article": self.articles[slug], "quote": self.quotes[key], "placement": placement},
+                {"after_paragraph": after, "order": order},
+                at=at,
+            )
 
     def _updates(self, article):
         for data in UPDATES:
             values = {k: v for k, v in data.items() if k != "dated_at"}
             values.update(status=Status.PUBLISHED, published_at=data["dated_at"], publish_at=None)
-            self._sync(Update, {"article": article, "dated_at": data["dated_at"]}, values)
+            self._sync(
+                Update,
+                {"article": article, "dated_at": data["dated_at"]},
+                values,
+                at=data["dated_at"],
+            )
         draft = Update.objects.filter(article=article, dated_at=DRAFT_UPDATE["dated_at"]).first()
         if draft is None:
+            # Being written now, for the coming anniversary.
             draft = Update(article=article, status=Status.DRAFT, **DRAFT_UPDATE)
-            self._save(draft, created=True)
+            self._save(draft, created=True, at=self.now)
+
+    def _editions(self, article, story):
+        """
+        Replay the article's life as a series: the first publication, then every anniversary
+        already past, each prepared a few days ahead, approved, and made live at its time,
+        superseding (and freezing) the one before, the article taking its title each time.
+
+        Runs once: an article with editions has its own history from then on.
+        """
+        if article.editions.exists():
+            return
+        first = self.first_published
+        live = Edition(
+            article=article,
+            kind=EditionKind.ORIGINAL,
+            year=timezone.localtime(first).year,
+            key=str(timezone.localtime(first).year),
+            title=ARTICLES_BY_SLUG[MAIN_SLUG]["title"],
+            go_live_at=first,
+            status=EditionStatus.LIVE,
+            went_live_at=first,
+        )
+        self._save(live, created=True, at=first, reason="First publication")
+        year = live.year + 1
+        while (go_live := story.anniversary_go_live(year)) <= self.now:
+            edition = Edition(
+                article=article,
+                kind=EditionKind.ANNIVERSARY,
+                year=year,
+                key=str(year),
+                title=story.edition_title(year),
+                go_live_at=go_live,
+            )
+            prepared = go_live - dt.timedelta(days=story.lead_days)
+            self._save(edition, created=True, at=prepared, reason="Prepared anniversary edition")
+            edition.approved_at, edition.approved_by = go_live - APPROVED_BEFORE, self.user
+            self._save(edition, created=False, at=edition.approved_at, reason="Approved edition")
+
+            live.status, live.superseded_at = EditionStatus.SUPERSEDED, go_live
+            live.frozen_at = go_live - FROZEN_BEFORE
+            self._save(
+                live, created=False, at=go_live, reason=f"Superseded by edition {edition.key}"
+            )
+            edition.status, edition.went_live_at = EditionStatus.LIVE, go_live
+            self._save(edition, created=False, at=go_live, reason="Edition went live")
+            article.title, article.featured_at = edition.title, go_live
+            for name, value in EDITION_CHANGES.get(year, {}).items():
+                setattr(article, name, value)
+            self._save(
+                article, created=False, at=go_live, reason=f"Edition {edition.key} went live"
+            )
+            live, year = edition, year + 1
 
     # -- generic find-or-create, saving only what differs
 
-    def _sync(self, model, lookup, values):
-        return self._sync_object(model, lookup, values)[0]
+    def _sync(self, model, lookup, values, *, at=None):
+        return self._sync_object(model, lookup, values, at=at)[0]
 
-    def _sync_object(self, model, lookup, values):
+    def _sync_object(self, model, lookup, values, *, at=None):
+        """`at`: when a newly created object was written (its history row's date)."""
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
-            self._save(obj, created=True)
+            self._save(obj, created=True, at=at)
             return obj, True
         self._save_if_changed(obj, values)
         return obj, False
@@ -1023,36 +1175,61 @@ class _Loader:
         if dirty:
             self._save(obj, created=False)
 
-    def _save(self, obj, *, created):
+    def _save(self, obj, *, created, at=None, reason=REASON):
         try:
             obj.full_clean()
         except ValidationError as exc:
             raise ValidationError(f"{obj._meta.verbose_name} “{obj}”: {_describe(exc)}") from exc
-        self._stamp(obj)
+        self._stamp(obj, at=at, reason=reason)
         obj.save()
         self._tally(obj, created=created)
 
     def _sync_tags(self, obj, slugs, *, is_new):
+        """A new object's tags are dated with it (its stamp is still on it)."""
         wanted = {self.tags[slug].pk for slug in slugs}
         if is_new and not wanted:
             return
         if not is_new and set(obj.tags.values_list("pk", flat=True)) == wanted:
             return
-        self._stamp(obj)
+        if not is_new:
+            self._stamp(obj)
         obj.tags.set(wanted)
         if not is_new:
             self._tally(obj, created=False)
 
-    def _stamp(self, obj):
+    def _stamp(self, obj, *, at=None, reason=REASON):
         obj._history_user = self.user
-        obj._change_reason = REASON
+        obj._change_reason = reason
+        if at is not None:
+            obj._history_date = min(at, self.now)
+        else:
+            obj.__dict__.pop("_history_date", None)
+
+    def _written(self, *moments):
+        """The latest of these moments (None ignored), never later than now."""
+        return min(max(m for m in moments if m), self.now)
 
     def _tally(self, obj, *, created):
+        key = (type(obj), obj.pk)
         if created:
+            self._created.add(key)
             self.result.created[type(obj)] += 1
-        elif (type(obj), obj.pk) not in self._changed:
-            self._changed.add((type(obj), obj.pk))
+        elif key not in self._created and key not in self._changed:
+            self._changed.add(key)
             self.result.changed[type(obj)] += 1
+
+
+def _morning_after(value):
+    """Nine the next morning, Paris time, after a mixed-precision date (or its text) ends."""
+    if not value:
+        return None
+    if isinstance(value, str):
+        value = dates.parse(value)
+    return _morning(value.upper + dt.timedelta(days=1))
+
+
+def _morning(day):
+    return _paris(day.year, day.month, day.day)
 
 
 def _edtf(text):

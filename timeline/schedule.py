@@ -76,9 +76,11 @@ def run(*, now, dry_run=False, user=None):
             report.busy = True
             report.lines.append("another run_schedule holds the lock; leaving the work to it")
             return report
-        _publish_due(report, user)
         _prepare_editions(report, user)
+        # Editions first: the edition going out freezes its predecessor before this run
+        # publishes the updates scheduled for the anniversary, which belong to the new one.
         _go_live(report, user)
+        _publish_due(report, user)
     return report
 
 
