@@ -5,6 +5,7 @@ Nothing secret lives here. Outside DEBUG, a missing SECRET_KEY or ALLOWED_HOSTS 
 process at start-up rather than serving with an unsafe default.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -53,13 +54,23 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    # Admin sign-in throttling; its database handler shares the count across app servers.
+    "axes",
+    # Site-wide commands (loaddata that restores history as dumped).
+    "newsroom",
     "timeline",
+    "comments",
+    "editorial",
 ]
 
 MIDDLEWARE = [
+    "newsroom.middleware.RequestIdMiddleware",
+    "newsroom.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,11 +79,20 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside CSRF, auth, messages and CSP, so pages served from it still get their cookie and
+    # header; anonymous readers only (see timeline.caching).
+    "timeline.caching.PageCacheMiddleware",
     # Records request.user as history_user on every historical row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    "newsroom.middleware.AdminNoStoreMiddleware",
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
+# Article bodies of up to 2 MB must save through the admin; anything bigger is a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [
@@ -100,18 +120,51 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has no row locks: a transaction takes the write lock when it begins, so two
+    # concurrent saves queue up (and the second sees the first, timeline.revisions) instead of
+    # one failing half-way with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down or slow: cache misses and a log line, never an error page.
+            "BACKEND": "newsroom.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+    # Whole pages for anonymous readers (timeline.caching), shared by every server.
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "newsroom-pages"}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Per process; invalidated through PAGE_CACHE["GENERATION_FILE"] (timeline.caching).
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        },
+    }
+
+# The anonymous page cache (timeline.caching). Tests render every page afresh unless a test
+# turns it on; PAGE_CACHE=0 turns it off (the benchmark's cold runs).
+PAGE_CACHE = {
+    "ENABLED": env_bool("PAGE_CACHE", not env_bool("TESTING")),
+    "ALIAS": "pages",
+    # How long a cached page may live: the bound on staleness should an invalidation be lost.
+    "TIMEOUT": 300,
+    # Browsers keep a page a minute, shared caches (a CDN) five; this cache knows exactly.
+    "MAX_AGE": 60,
+    "S_MAXAGE": 300,
+    # With local-memory caches, every process of the host reads the generation from here.
+    "GENERATION_FILE": Path(
+        os.environ.get("PAGE_CACHE_GENERATION_FILE", BASE_DIR / "var" / "page-cache-generation")
+    ),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -161,6 +214,30 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Editors share newsroom machines: closing the browser signs them out.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+# Load balancers probe over plain HTTP (HealthCheckMiddleware answers before the redirect too).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+AUTHENTICATION_BACKENDS = [
+    "newsroom.auth.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin sign-in throttling: after AXES_FAILURE_LIMIT failures for one username from one address,
+# that pair is locked for the cool-off. Counted in the database, so every app server sees the
+# same count. Locking a whole address instead would lock out a newsroom behind one NAT.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsroom.views.locked_out"
+# How many reverse proxies, each appending to X-Forwarded-For, stand in front of the app (0:
+# clients connect directly). The client address is read that many entries from the right,
+# where a client cannot forge it (newsroom.middleware.client_ip).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "newsroom.middleware.client_ip"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -169,6 +246,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+# Joining the browsers' HSTS preload list binds every subdomain for months and is decided for
+# the whole domain, not by this app: opt in with SECURE_HSTS_PRELOAD=1, no warning meanwhile.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Shown on every article ("Follow us"): a site setting, not article text.
 NEWSROOM = {
@@ -177,10 +257,34 @@ NEWSROOM = {
     "social_url": os.environ.get("NEWSROOM_SOCIAL_URL", "https://social.example/@dailyexample"),
 }
 
+# One JSON object a line (LOG_FORMAT=plain for people), each with the request's id. One
+# handler, on the root logger: Django's own loggers lose theirs and propagate, so an error is
+# written once. LOG_REQUESTS=0 drops the one-line-per-request access log.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "newsroom.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "newsroom.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json"),
+            "filters": ["request_id"],
+        }
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "newsroom.request": {"level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING"},
+        # Failures and lockouts are warnings; its info lines (a banner in every management
+        # command, four lines a sign-in) repeat what its AccessLog table keeps.
+        "axes": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Signed preview links (editorial.preview), shared with people without an account, stop
+# working after this long.
+PREVIEW_LINK_MAX_AGE = int(os.environ.get("PREVIEW_LINK_HOURS", "72")) * 60 * 60

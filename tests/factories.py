@@ -149,3 +149,20 @@ def make_related(article, **overrides):
 
 def now():
     return timezone.now()
+
+
+def make_role_user(role, **overrides):
+    """A staff user in one of the editorial roles' groups: "Editor" or "Contributor"."""
+    from django.contrib.auth.models import Group
+
+    user = make_user(**overrides)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def authored_by(obj, user):
+    """Make `user` the creator of `obj`: the user of its first history row."""
+    first = obj.history.order_by("history_date", "history_id").first()
+    type(first).objects.filter(pk=first.pk).update(history_user=user)
+    obj.__dict__.pop("editorial_creator_id", None)
+    return obj

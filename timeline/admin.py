@@ -18,7 +18,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from timeline import dates, schedule, services
+from editorial.admin_mixins import (
+    ArticleEditorTools,
+    EditionPreviewTools,
+    RoleRulesAdmin,
+    RoleRulesInline,
+    viewer_of,
+)
+from timeline import dates, permissions, schedule, services
+from timeline.admin_revisions import RecentlyDeletedAdmin, RevisionsAdmin
 from timeline.forms import (
     ArticleForm,
     ManualEditionForm,
@@ -56,6 +64,7 @@ def save_edited(obj, *, status_changed, user, reason):
     When the editor moved the status, the service that owns that move saves the object: it
     fills what the rule needs (published_at, featured_at, publish_at) and validates.
     """
+    permissions.check_may_save(user, obj)
     obj._history_user = user
     obj._change_reason = reason
     if status_changed:
@@ -76,7 +85,7 @@ def save_edited(obj, *, status_changed, user, reason):
     return obj
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(RoleRulesAdmin, SimpleHistoryAdmin):
     """Writes a change reason into every history row an admin save or delete produces."""
 
     def change_reason(self, form, change):
@@ -144,7 +153,7 @@ def run_service(model_admin, request, queryset, service, *, verb, skip_status):
 # ---------------------------------------------------------------- article inlines
 
 
-class NewUpdateInline(admin.StackedInline):
+class NewUpdateInline(RoleRulesInline, admin.StackedInline):
     """
     One empty update form, placed above the existing updates: this year's update is one click.
 
@@ -164,7 +173,7 @@ class NewUpdateInline(admin.StackedInline):
         return super().get_queryset(request).none()
 
 
-class UpdateInline(admin.StackedInline):
+class UpdateInline(RoleRulesInline, admin.StackedInline):
     """The article's updates, newest first; new ones are added in NewUpdateInline above."""
 
     model = Update
@@ -179,7 +188,7 @@ class UpdateInline(admin.StackedInline):
         return False
 
 
-class QuotePlacementInline(admin.TabularInline):
+class QuotePlacementInline(RoleRulesInline, admin.TabularInline):
     model = QuotePlacement
     extra = 1
     autocomplete_fields = ["quote"]
@@ -189,7 +198,7 @@ class QuotePlacementInline(admin.TabularInline):
     verbose_name_plural = "quotes (epigraphs and inline)"
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(RoleRulesInline, admin.TabularInline):
     model = RelatedLink
     fk_name = "article"
     extra = 1
@@ -198,14 +207,14 @@ class RelatedLinkInline(admin.TabularInline):
     verbose_name_plural = "related posts"
 
 
-class EmbedInline(admin.TabularInline):
+class EmbedInline(RoleRulesInline, admin.TabularInline):
     model = Embed
     extra = 0
     fields = ["kind", "provider", "url", "title", "caption", "order"]
     verbose_name_plural = "embedded media"
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(RoleRulesInline, admin.TabularInline):
     model = Reference
     form = ReferenceForm
     extra = 1
@@ -216,7 +225,7 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryAdmin):
+class ArticleAdmin(RevisionsAdmin, RecentlyDeletedAdmin, ArticleEditorTools, HistoryAdmin):
     form = ArticleForm
     list_display = ["title", "story", "status", "published_at", "featured_at"]
     list_filter = ["status", "category", "tags", "story"]
@@ -263,7 +272,7 @@ class ArticleAdmin(HistoryAdmin):
     def cut_edition_view(self, request, object_id):
         """A manual edition between anniversaries: `<title> [UPDATE: …]`, live at once."""
         article = self.get_object(request, object_id)
-        if article is None or not self.has_change_permission(request, article):
+        if article is None or not self.has_publish_permission(request):
             raise PermissionDenied
         form = ManualEditionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -293,7 +302,7 @@ class ArticleAdmin(HistoryAdmin):
         link = format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label
         )
-        if not obj.is_published:
+        if not obj.is_published or not permissions.can_publish(viewer_of(obj)):
             return link
         return format_html(
             '{} · <a href="{}">Cut a new edition</a>',
@@ -332,7 +341,7 @@ class ArticleAdmin(HistoryAdmin):
         # A new article has no updates to list yet.
         return [i for i in inlines if obj is not None or not isinstance(i, UpdateInline)]
 
-    @admin.action(description="Publish now", permissions=["change"])
+    @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request, queryset):
         run_service(
             self,
@@ -343,7 +352,7 @@ class ArticleAdmin(HistoryAdmin):
             skip_status=Status.PUBLISHED,
         )
 
-    @admin.action(description="Unpublish", permissions=["change"])
+    @admin.action(description="Unpublish", permissions=["publish"])
     def unpublish(self, request, queryset):
         run_service(
             self,
@@ -378,7 +387,7 @@ class UpdateAdmin(HistoryAdmin):
     ]
     actions = ["publish_now", "unpublish"]
 
-    @admin.action(description="Publish now", permissions=["change"])
+    @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request, queryset):
         run_service(
             self,
@@ -389,7 +398,7 @@ class UpdateAdmin(HistoryAdmin):
             skip_status=Status.PUBLISHED,
         )
 
-    @admin.action(description="Unpublish", permissions=["change"])
+    @admin.action(description="Unpublish", permissions=["publish"])
     def unpublish(self, request, queryset):
         run_service(
             self,
@@ -415,7 +424,7 @@ class TimelineEntryInline(admin.TabularInline):
 
 
 @admin.register(Story)
-class StoryAdmin(HistoryAdmin):
+class StoryAdmin(RevisionsAdmin, HistoryAdmin):
     form = StoryForm
     list_display = ["title", "event_date", "time_zone"]
     list_filter = ["tags"]
@@ -505,7 +514,7 @@ class TagAdmin(HistoryAdmin):
 
 
 @admin.register(Edition)
-class EditionAdmin(HistoryAdmin):
+class EditionAdmin(EditionPreviewTools, HistoryAdmin):
     """
     Editions are made by run_schedule and by "Cut a new edition"; editors approve them and
     may retitle one that has not gone live yet.
@@ -531,6 +540,7 @@ class EditionAdmin(HistoryAdmin):
         "went_live_at",
         "superseded_at",
         "is_late",
+        "preview_links",
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -549,7 +559,7 @@ class EditionAdmin(HistoryAdmin):
             return format_html('<strong class="errornote">{}</strong>', "Overdue: approve it")
         return obj.get_status_display()
 
-    @admin.action(description="Approve (due ones go live now)", permissions=["change"])
+    @admin.action(description="Approve (due ones go live now)", permissions=["publish"])
     def approve(self, request, queryset):
         for edition in queryset:
             self._approve(request, edition)
@@ -576,7 +586,7 @@ class EditionAdmin(HistoryAdmin):
 
     def upcoming_view(self, request):
         """Anniversaries in the next 60 days and anything overdue, with one-click approve."""
-        if not self.has_view_permission(request):
+        if not self.has_publish_permission(request):
             raise PermissionDenied
         now = timezone.now()
         context = {

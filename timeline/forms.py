@@ -10,7 +10,7 @@ import zoneinfo
 
 from django import forms
 
-from timeline import dates
+from timeline import dates, revisions
 from timeline.models import Article, Quote, Reference, Status, Story, TimelineEntry, Update
 
 DATE_HELP = (
@@ -69,6 +69,50 @@ class ChangeReasonForm(forms.ModelForm):
     )
 
 
+class VersionedForm(ChangeReasonForm):
+    """
+    No lost edits: the form carries the version of the page it was loaded at (a hidden,
+    signed stamp), and saving over a newer version is refused with who saved, when and what
+    they changed (`conflict`), the editor's input kept. The refused form then carries the
+    newer version, so saving it again keeps this editor's changes on purpose.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["version"] = revisions.version_of(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        token = cleaned.get("version")
+        # A client that sends no version (a script) opts out; the admin always sends one.
+        if self.instance.pk is None or not token:
+            return cleaned
+        try:
+            self.conflict = revisions.check_version(self.instance, token)
+        except revisions.BadVersion:
+            self.add_error(
+                None,
+                "This form's version stamp is damaged, so it cannot tell whether someone "
+                "else saved meanwhile. Your changes are below and have not been saved; save "
+                "again to keep them.",
+            )
+            self._carry(revisions.version_of(self.instance))
+        else:
+            if self.conflict is not None:
+                self.add_error(None, self.conflict.message)
+                self._carry(self.conflict.version)
+        return cleaned
+
+    def _carry(self, version):
+        """Send the form back with `version`, so that the next save is a deliberate one."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = version
+
+
 class ScheduleMixin:
     """A scheduled item needs its go-live time: say so next to the field, keep the input."""
 
@@ -84,7 +128,7 @@ class ScheduleMixin:
         return cleaned
 
 
-class ArticleForm(ScheduleMixin, ChangeReasonForm):
+class ArticleForm(ScheduleMixin, VersionedForm):
     class Meta:
         model = Article
         fields = [
@@ -112,7 +156,7 @@ class UpdateForm(ScheduleMixin, forms.ModelForm):
         fields = ["article", "kind", "dated_at", "headline", "body", "status", "publish_at"]
 
 
-class StoryForm(ChangeReasonForm):
+class StoryForm(VersionedForm):
     class Meta:
         model = Story
         fields = [

@@ -13,8 +13,9 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -275,7 +276,8 @@ class Article(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-featured_at"], name="article_featured_idx"),
+            # Home, archives and feeds: newest first, ties by pk, read straight off the index.
+            models.Index(fields=["status", "-featured_at", "-id"], name="article_featured_idx"),
             models.Index(fields=["status", "publish_at"], name="article_due_idx"),
             models.Index(fields=["status", "published_at"], name="article_published_idx"),
         ]
@@ -304,6 +306,10 @@ class UpdateKind(models.TextChoices):
     UPDATE = "update", "Update"
     CORRECTION = "correction", "Correction"
     NOTE = "note", "Editor's note"
+
+
+# How many anchors an update tries when colleagues take each one first (see Update.save).
+ANCHOR_ATTEMPTS = 5
 
 
 class UpdateQuerySet(PublishableQuerySet):
@@ -360,9 +366,21 @@ class Update(models.Model):
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         # The anchor is what readers share; once the update is public it never changes.
-        if not self.anchor or self.status != Status.PUBLISHED:
-            self.anchor = self._free_anchor()
-        super().save(*args, **kwargs)
+        if self.anchor and self.status == Status.PUBLISHED:
+            return super().save(*args, **kwargs)
+        # Editors adding updates to one article on the same day would all find the same anchor
+        # free: locking the article's row makes them take turns (PostgreSQL); where a row
+        # cannot be locked, the unique constraint turns a clash into another try.
+        for attempt in range(ANCHOR_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    Article.objects.select_for_update().filter(pk=self.article_id).exists()
+                    self.anchor = self._free_anchor()
+                    return super().save(*args, **kwargs)
+            except IntegrityError as exc:
+                taken = "anchor" in str(exc)  # PostgreSQL names the constraint, SQLite the column
+                if not taken or attempt == ANCHOR_ATTEMPTS - 1:
+                    raise
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
@@ -624,10 +642,23 @@ class TimelineEntry(models.Model):
                 fields=["story", "date_fuzzy_lower", "date_fuzzy_upper"],
                 name="timelineentry_story_fuzzy_idx",
             ),
+            # On this day: a calendar day's entries, the key moments first, then by date, so
+            # the page reads its first rows off the index however busy the day.
             models.Index(
-                fields=["date_month", "date_day"],
+                "date_month",
+                "date_day",
+                F("is_key_moment").desc(),
+                "date_lower",
                 condition=Q(date_precision="day"),
                 name="timelineentry_on_day_idx",
+            ),
+            # ... and "this month in history": month-precision entries of a month, the same way.
+            models.Index(
+                ExtractMonth("date_lower"),
+                F("is_key_moment").desc(),
+                "date_lower",
+                condition=Q(date_precision="month"),
+                name="timelineentry_in_month_idx",
             ),
         ]
 

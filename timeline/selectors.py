@@ -2,22 +2,29 @@
 Reads that cross models: everything one page shows, fetched in a fixed number of queries.
 """
 
+import calendar
+import datetime as dt
+import functools
 import html
 from dataclasses import dataclass, field
+from itertools import groupby
 
-from django.db.models import Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from timeline import history
+from timeline import dates, history
+from timeline.json_lists import instances, json_list
 from timeline.models import (
     Article,
     Category,
     Edition,
     EditionStatus,
+    Embed,
     Placement,
     QuotePlacement,
+    Reference,
     RelatedLink,
     Status,
     Story,
@@ -81,34 +88,20 @@ def html_to_text(value):
 
 def article_page(*, slug, preview=False):
     """
-    The article at `slug` with everything on its page, in 9 queries however much it holds.
+    The article at `slug` with everything on its page, in 5 queries however much it holds:
+    the article with its story, category, tags, references, embeds and editions (the short
+    lists ride along as JSON, see timeline.json_lists), its updates, its quotes, its related
+    posts, and its story's timeline.
 
     Public readers (`preview=False`) get only published articles and published updates; staff
     previewing also see drafts and scheduled updates. Raises Http404 otherwise.
     """
-    updates = Update.objects.order_by("-dated_at", "-pk")
-    related = RelatedLink.objects.select_related("target").order_by("order", "pk")
-    if not preview:
-        updates = updates.published()
-        related = related.exclude(target__status__in=[Status.DRAFT, Status.SCHEDULED])
-    articles = Article.objects.select_related("story", "category").prefetch_related(
-        "tags",
-        Prefetch("updates", queryset=updates, to_attr="page_updates"),
-        Prefetch(
-            "quote_placements",
-            queryset=QuotePlacement.objects.select_related("quote"),
-            to_attr="page_placements",
-        ),
-        Prefetch("related_links", queryset=related, to_attr="page_related"),
-        "references",
-        "embeds",
-        Prefetch("editions", queryset=Edition.objects.shown(), to_attr="page_editions"),
-    )
-    if not preview:
-        articles = articles.published()
-    article = articles.filter(slug=slug).first()
+    article = _article_page_queryset(preview).filter(slug=slug).first()
     if article is None:
         raise Http404("No such article.")
+    editions = instances(Edition, article.edition_rows, order_by=("-go_live_at", "-pk"))
+    for edition in editions:
+        edition.article = article
 
     return ArticlePage(
         article=article,
@@ -119,13 +112,45 @@ def article_page(*, slug, preview=False):
             [p for p in article.page_placements if p.placement == Placement.INLINE],
         ),
         related_links=article.page_related,
-        references=list(article.references.all()),
-        embeds=list(article.embeds.all()),
+        references=instances(Reference, article.reference_rows, order_by=("order", "pk")),
+        embeds=instances(Embed, article.embed_rows, order_by=("order", "pk")),
         timeline=story_timeline(article.story, until=article.timeline_until),
-        tags=list(article.tags.all()),
-        editions=article.page_editions,
+        tags=instances(Tag, article.tag_rows, order_by=("name", "pk")),
+        editions=editions,
         preview=preview,
     )
+
+
+@functools.cache
+def _article_page_queryset(preview):
+    """
+    The article page's query, built once per process: resolving its annotations and prefetches
+    costs more than running it (profiled); each request only adds its slug to a clone.
+    """
+    updates = Update.objects.order_by("-dated_at", "-pk")
+    related = RelatedLink.objects.select_related("target").order_by("order", "pk")
+    if not preview:
+        updates = updates.published()
+        related = related.exclude(target__status__in=[Status.DRAFT, Status.SCHEDULED])
+    articles = (
+        Article.objects.select_related("story", "category")
+        .annotate(
+            tag_rows=json_list(Tag.objects.all(), "articles"),
+            reference_rows=json_list(Reference.objects.all(), "article"),
+            embed_rows=json_list(Embed.objects.all(), "article"),
+            edition_rows=json_list(Edition.objects.shown(), "article"),
+        )
+        .prefetch_related(
+            Prefetch("updates", queryset=updates, to_attr="page_updates"),
+            Prefetch(
+                "quote_placements",
+                queryset=QuotePlacement.objects.select_related("quote"),
+                to_attr="page_placements",
+            ),
+            Prefetch("related_links", queryset=related, to_attr="page_related"),
+        )
+    )
+    return articles if preview else articles.published()
 
 
 def edition_snapshot(*, slug, key):
@@ -237,3 +262,232 @@ def category_archive(*, slug):
     if category is None:
         raise Http404("No such category.")
     return category, latest_articles().filter(category=category)
+
+
+# ------------------------------------------------------------------ reader discovery
+# The timeline filter page, "on this day", date archives (search lives in timeline.search).
+
+
+def public_stories():
+    """
+    Stories a reader may discover across the site: those with at least one published article.
+
+    A story is only a working file until something about it is published, so "on this day" and
+    search never show its timeline before then.
+    """
+    return Story.objects.filter(
+        Exists(Article.objects.published().filter(story=OuterRef("pk")))
+    )
+
+
+def public_timeline_entries():
+    """Timeline entries of public stories (see public_stories)."""
+    return TimelineEntry.objects.filter(story__in=public_stories())
+
+
+def get_page_or_404(paginator, number):
+    """
+    The page `number` of `paginator`: missing is the first page, past the end is the last one
+    (a bookmarked filter may match fewer entries today), anything else but digits is a 404.
+    """
+    number = number or 1
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise Http404("Page numbers are whole numbers.") from None
+    if number < 1:
+        raise Http404("Page numbers start at 1.")
+    return paginator.get_page(number)
+
+
+def story_for_timeline(*, slug):
+    """The story whose timeline the filter page narrows; same visibility as the story page."""
+    story = Story.objects.filter(slug=slug).first()
+    if story is None:
+        raise Http404("No such story.")
+    return story
+
+
+def timeline_entries(story):
+    """The story's entries in date order, lazily: the filter page narrows and paginates them."""
+    return TimelineEntry.objects.filter(story=story).chronological()
+
+
+def with_story(entries, story):
+    """The entries as a list, each given `story` so formatting never fetches it again."""
+    return _with_story(list(entries), story)
+
+
+def years_ago_label(years):
+    """0 -> "This year", 1 -> "1 year ago", 40 -> "40 years ago", -2 -> "In 2 years"."""
+    if years == 0:
+        return "This year"
+    if years < 0:
+        return f"In {-years} year{'s' if years < -1 else ''}"
+    return f"{years} year{'s' if years > 1 else ''} ago"
+
+
+@dataclass
+class YearOnDay:
+    year: int
+    years_ago: int
+    entries: list
+
+    @property
+    def years_ago_label(self):
+        return years_ago_label(self.years_ago)
+
+
+@dataclass
+class AnniversaryArticle:
+    article: Article
+    years_ago: int
+
+    @property
+    def years_ago_label(self):
+        return years_ago_label(self.years_ago)
+
+
+@dataclass
+class OnThisDay:
+    """What the on-this-day page shows for one calendar date, reckoned from `today`."""
+
+    month: int
+    day: int
+    today: dt.date
+    years: list  # of YearOnDay, oldest first
+    articles: list  # of AnniversaryArticle, oldest event first
+    month_entries: list  # month-precision entries of this month, in date order
+    # Whether there are more than shown: a busy day at newsroom scale (see ON_THIS_DAY_LIMITS).
+    more_entries: bool = False
+    more_articles: bool = False
+    more_month_entries: bool = False
+
+    @property
+    def entries_shown(self):
+        return sum(len(year.entries) for year in self.years)
+
+    @property
+    def date(self):
+        """The date in a leap year: only its month and day mean anything."""
+        return dt.date(LEAP_YEAR, self.month, self.day)
+
+    @property
+    def is_today(self):
+        return (self.today.month, self.today.day) == (self.month, self.day)
+
+    @property
+    def previous(self):
+        """The calendar date before, wrapping from 1 January to 31 December."""
+        return (self.date - dt.timedelta(days=1)).replace(year=LEAP_YEAR)
+
+    @property
+    def next(self):
+        """The calendar date after, wrapping from 31 December to 1 January."""
+        return (self.date + dt.timedelta(days=1)).replace(year=LEAP_YEAR)
+
+    @property
+    def includes_leap_day(self):
+        """29 February is remembered on 28 February when this year has no 29th."""
+        return (self.month, self.day) == (2, 28) and not calendar.isleap(self.today.year)
+
+
+# Every month-day exists in a leap year; 2000 is one.
+LEAP_YEAR = 2000
+
+
+def valid_month_day(month, day):
+    try:
+        dt.date(LEAP_YEAR, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def on_this_day(*, month, day, today):
+    """
+    What happened on this calendar date, in 3 queries.
+
+    Day-precision timeline entries of public stories on month/day of any year, grouped by year
+    with how many years ago that was (from `today`); the published articles whose story's
+    anniversary it is; and, apart, the month-precision entries of that month (a month never
+    matches a day). Raises Http404 for a date that does not exist in any year (02-30, 13-01).
+    On 28 February of a common year, 29 February is included, as timeline.anniversaries does
+    for the anniversary editions.
+    """
+    if not valid_month_day(month, day):
+        raise Http404("No such date.")
+    days = [(month, day)]
+    if (month, day) == (2, 28) and not calendar.isleap(today.year):
+        days.append((2, 29))
+
+    on_days = Q()
+    event_days = Q()
+    for m, d in days:
+        on_days |= Q(date_month=m, date_day=d)
+        event_days |= Q(story__event_date__month=m, story__event_date__day=d)
+
+    entries, more_entries = _first(
+        public_timeline_entries()
+        .filter(on_days, date_precision=dates.Precision.DAY)
+        .select_related("story")
+        .order_by(*NOTABLE_FIRST, "date_lower", F("date_time").asc(nulls_first=True), "pk"),
+        ON_THIS_DAY_LIMITS["entries"],
+    )
+    entries.sort(key=lambda e: (e.date_lower, _clock(e.date_time), e.story.title, e.pk))
+    years = [
+        YearOnDay(year=year, years_ago=today.year - year, entries=list(group))
+        for year, group in groupby(entries, key=lambda entry: entry.date_lower.year)
+    ]
+    articles, more_articles = _first(
+        latest_articles()
+        .filter(event_days)
+        .select_related("story")
+        .order_by("story__event_date", "title", "pk"),
+        ON_THIS_DAY_LIMITS["articles"],
+    )
+    month_entries, more_month_entries = _first(
+        public_timeline_entries()
+        .filter(date_precision=dates.Precision.MONTH, date_lower__month=month)
+        .select_related("story")
+        .order_by(*NOTABLE_FIRST, "date_lower", "-date_upper", "pk"),
+        ON_THIS_DAY_LIMITS["month_entries"],
+    )
+    month_entries.sort(key=lambda e: (e.date_lower, -e.date_upper.toordinal(), e.pk))
+    return OnThisDay(
+        month=month,
+        day=day,
+        today=today,
+        years=years,
+        articles=[
+            AnniversaryArticle(article, today.year - article.story.event_date.year)
+            for article in articles
+        ],
+        month_entries=month_entries,
+        more_entries=more_entries,
+        more_articles=more_articles,
+        more_month_entries=more_month_entries,
+    )
+
+
+# At newsroom scale a calendar day holds thousands of dated entries and hundreds of articles:
+# the page shows the most notable (key moments first, then the oldest) and says there are more.
+# Each list is then read off an index (timelineentry_on_day_idx, timelineentry_in_month_idx).
+ON_THIS_DAY_LIMITS = {"entries": 100, "articles": 30, "month_entries": 50}
+NOTABLE_FIRST = ("-is_key_moment",)
+
+
+def _first(queryset, limit):
+    """At most `limit` rows of `queryset`, and whether more match (one query, no count)."""
+    rows = list(queryset[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def _clock(moment):
+    """A sort key putting entries without a time of day before those with one."""
+    return (moment is not None, moment or dt.time.min)
+
+
+def archive_articles():
+    """Published articles for the date archives (by first publication), with what a card shows."""
+    return Article.objects.published().select_related("category")

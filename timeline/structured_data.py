@@ -9,6 +9,7 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +18,40 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 def absolute_url(path):
     return settings.SITE_URL + path
+
+
+# Our own pictures under static/img/ (the .svg next to each is its source): the share card every
+# page uses, as articles have no picture of their own, and the publisher's logo.
+SHARE_IMAGE = {
+    "path": "img/share-default.png",
+    "width": 1200,
+    "height": 630,
+    "alt": "On This Day: the stories we keep following, updated on every anniversary.",
+}
+LOGO = {"path": "img/logo.png", "width": 512, "height": 512}
+
+
+def share_image():
+    """The default share picture: absolute url, width, height and alt text."""
+    return {**SHARE_IMAGE, "url": absolute_url(static(SHARE_IMAGE["path"]))}
+
+
+def image_object(picture):
+    return {
+        "@type": "ImageObject",
+        "url": absolute_url(static(picture["path"])),
+        "width": picture["width"],
+        "height": picture["height"],
+    }
+
+
+def publisher():
+    return {
+        "@type": "Organization",
+        "name": settings.NEWSROOM["name"],
+        "url": absolute_url("/"),
+        "logo": image_object(LOGO),
+    }
 
 
 def _iso(moment):
@@ -37,12 +72,11 @@ def news_article(page):
         # The first publication, however often the article has been re-featured since.
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(page.date_modified),
-        "author": [{"@type": "Person", "name": name} for name in article.authors],
-        "publisher": {
-            "@type": "Organization",
-            "name": settings.NEWSROOM["name"],
-            "url": absolute_url("/"),
-        },
+        # Without a byline the newsroom itself is the author, as search engines want one.
+        "author": [{"@type": "Person", "name": name} for name in article.authors]
+        or [{"@type": "Organization", "name": settings.NEWSROOM["name"], "url": absolute_url("/")}],
+        "publisher": publisher(),
+        "image": [image_object(SHARE_IMAGE)],
         "keywords": [tag.name for tag in page.tags],
         "articleSection": article.category.name if article.category else None,
         "isAccessibleForFree": True,

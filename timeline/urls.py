@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from timeline import views
+from timeline import feeds, reader_views, views
 
 app_name = "timeline"
 
@@ -11,4 +11,36 @@ urlpatterns = [
     path("stories/<slug:slug>/", views.story_detail, name="story"),
     path("tags/<slug:slug>/", views.TagArchiveView.as_view(), name="tag"),
     path("categories/<slug:slug>/", views.CategoryArchiveView.as_view(), name="category"),
+]
+
+# Feeds: RSS 2.0 at feed/, Atom at feed/atom/.
+urlpatterns += [
+    path("feed/", feeds.SiteFeed(), name="feed"),
+    path("feed/atom/", feeds.SiteAtomFeed(), name="feed_atom"),
+    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tags/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
+    path("categories/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path("categories/<slug:slug>/feed/atom/", feeds.CategoryAtomFeed(), name="category_feed_atom"),
+    path("stories/<slug:slug>/feed/", feeds.StoryFeed(), name="story_feed"),
+    path("stories/<slug:slug>/feed/atom/", feeds.StoryAtomFeed(), name="story_feed_atom"),
+]
+
+# Reader discovery: a story's timeline filtered, on this day, date archives, search.
+register_converter(reader_views.MonthDayConverter, "dd")
+urlpatterns += [
+    path(
+        "stories/<slug:slug>/timeline/",
+        reader_views.StoryTimelineView.as_view(),
+        name="story_timeline",
+    ),
+    path("on-this-day/", reader_views.on_this_day, name="on_this_day_today"),
+    path("on-this-day/<dd:month>-<dd:day>/", reader_views.on_this_day, name="on_this_day"),
+    path("archive/", reader_views.ArchiveIndexPageView.as_view(), name="archive"),
+    path("archive/<int:year>/", reader_views.ArchiveYearView.as_view(), name="archive_year"),
+    path(
+        "archive/<int:year>/<dd:month>/",
+        reader_views.ArchiveMonthView.as_view(),
+        name="archive_month",
+    ),
+    path("search/", reader_views.search_page, name="search"),
 ]

@@ -7,14 +7,15 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.generic import ListView
 
-from timeline import selectors, structured_data
+from timeline import permissions, selectors, structured_data
+from timeline.pagination import BoundedPaginator
 
 ARTICLES_PER_PAGE = 20
 
 
 def article_detail(request, slug):
     """The article; staff also see it unpublished (a preview, with its pending updates)."""
-    page = selectors.article_page(slug=slug, preview=request.user.is_staff)
+    page = selectors.article_page(slug=slug, preview=permissions.can_preview(request.user))
     context = {
         "page": page,
         "article": page.article,
@@ -49,6 +50,7 @@ class HomeView(ListView):
     template_name = "timeline/home.html"
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
+    paginator_class = BoundedPaginator  # no COUNT(*) over every article on each view
 
     def get_queryset(self):
         return selectors.latest_articles()
@@ -59,6 +61,7 @@ class _ArchiveView(ListView):
 
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
+    paginator_class = BoundedPaginator
     archive = None  # a selector: (slug=) -> (subject, articles)
 
     def get_queryset(self):

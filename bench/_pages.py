@@ -1,0 +1,76 @@
+"""
+Queries and size of each page given on the command line, as JSON: {path: {queries, bytes}}.
+
+Run by bench/run.py with the server's environment (production settings, the page cache off):
+each page is fetched once to warm up, then once counting the queries it runs. On PostgreSQL
+each of those queries is also EXPLAINed: `seq_scans` lists the big tables (1,000 pages and
+more) a plan would read whole, which at scale must be none.
+"""
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+import django
+
+django.setup()
+logging.disable(logging.CRITICAL)
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+BIG_PAGES = 1000
+
+
+def main(paths):
+    client = Client()
+    found = {}
+    big = big_tables()
+    for path in paths:
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        if response.status_code == 200:
+            found[path] = {
+                "queries": len(queries),
+                "bytes": len(response.content),
+                "seq_scans": sorted({t for q in queries for t in seq_scans(q["sql"], big)}),
+            }
+    print(json.dumps(found))
+
+
+def big_tables():
+    if connection.vendor != "postgresql":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relpages >= %s", [BIG_PAGES]
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def seq_scans(sql, big):
+    if not big or not sql.lstrip().upper().startswith("SELECT"):
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        value = cursor.fetchone()[0]
+    plan = (json.loads(value) if isinstance(value, str) else value)[0]["Plan"]
+    return list(_walk(plan, big))
+
+
+def _walk(plan, big):
+    if plan.get("Node Type") == "Seq Scan" and plan.get("Relation Name") in big:
+        yield plan["Relation Name"]
+    for child in plan.get("Plans", []):
+        yield from _walk(child, big)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

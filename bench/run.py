@@ -1,0 +1,475 @@
+"""
+The benchmark: every public page served by gunicorn at newsroom scale, against the cheapest
+page Django serves in the same run (the ceiling), without and with the page cache.
+
+    .venv/bin/python bench/run.py                      # all of it: about 15 + 8 minutes
+    .venv/bin/python bench/run.py --duration 5         # shorter wrk runs
+    .venv/bin/python bench/run.py --database bench_small --articles 2000 --stories 40 \\
+        --entries 20000 --comments 1000                # a small dataset, for trying it out
+
+1. Creates the PostgreSQL database (--database, on --postgres) unless it exists, migrates it
+   and runs `manage.py load_scale` (which does nothing if the data is already there).
+2. collectstatic, then gunicorn with production settings (DEBUG off, a SECRET_KEY, hashed and
+   compressed static files through whitenoise) on 127.0.0.1, --workers 2.
+3. For each page: a bounded wrk run (wrk -t2 -c16 -d10s --latency; `apt-get install wrk`
+   if it is missing), cold (PAGE_CACHE=0: every request renders from the database) and warm
+   (PAGE_CACHE=1: anonymous readers get the cached page), each with the ceiling measured in
+   the same server; a second run at 2 connections (one request in flight per worker, no
+   queueing) gives the latency budget's p99. Then the RSS of each worker from /proc.
+4. Prints a Markdown table and the budgets, PASS or FAIL. Loopback only; every loop bounded.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+PEER_SLUG, HEAVIEST_SLUG = "bench-peer-sized", "bench-heaviest"
+# Budgets (README, "Performance"): fractions of the ceiling's requests/s, milliseconds, MB.
+BUDGETS = {
+    "peer_cold": 0.10,
+    "heaviest_cold": 0.04,
+    "warm": 0.80,
+    "latency_p99_ms": 100.0,
+    "worker_rss_mb": 150.0,
+    "queries": 8,
+}
+LATENCY_PAGES = ("timeline", "on-this-day", "search")
+
+
+@dataclass
+class Page:
+    key: str
+    label: str
+    path: str
+    queries: int | None = None
+    size: int | None = None
+    seq_scans: list = field(default_factory=list)  # big tables a query plan reads whole
+    results: dict = field(default_factory=dict)  # phase -> Result
+
+
+@dataclass
+class Result:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def main():
+    args = parse_args()
+    started = time.monotonic()
+    wrk = ensure_wrk()
+    database_url = f"{args.postgres.rstrip('/')}/{args.database}"
+    ensure_database(args.postgres, args.database)
+    env = server_env(database_url, args)
+    step(f"Migrating and loading {args.database} (reused when already loaded)")
+    manage(env, "migrate", "--no-input", "-v0")
+    load_started = time.monotonic()
+    manage(
+        env,
+        "load_scale",
+        f"--articles={args.articles}",
+        f"--stories={args.stories}",
+        f"--entries={args.entries}",
+        f"--comments={args.comments}",
+        f"--seed={args.seed}",
+    )
+    load_seconds = time.monotonic() - load_started
+    manage(env, "collectstatic", "--no-input", "-v0")
+    pages = discover_pages(database_url)
+    count_queries(env, pages)
+
+    measure_started = time.monotonic()
+    memory = {}
+    for phase, cache_on in (("cold", "0"), ("warm", "1")):
+        step(f"{phase}: gunicorn --workers {args.workers}, PAGE_CACHE={cache_on}")
+        with Server({**env, "PAGE_CACHE": cache_on}, args) as server:
+            missing = [page for page in pages if not server.ok(page.path)]
+            for page in missing:
+                print(f"  skipped {page.label}: {page.path} does not answer 200 here")
+                pages.remove(page)
+            server.warm_up([page.path for page in pages])
+            if phase == "warm":
+                server.check_conditional_get(pages)
+                server.check_static()
+            for page in pages:
+                page.results[phase] = run_wrk(wrk, server.url(page.path), args)
+                print(f"  {page.label:<34} {format_result(page.results[phase])}")
+            # The ceiling again, after the pages: its mean is the reference for this phase.
+            ceiling = pages[0]
+            again = run_wrk(wrk, server.url(ceiling.path), args)
+            first = ceiling.results[phase]
+            ceiling.results[phase] = Result(
+                (first.rps + again.rps) / 2,
+                (first.p50_ms + again.p50_ms) / 2,
+                max(first.p99_ms, again.p99_ms),
+                first.errors + again.errors,
+            )
+            if phase == "cold":
+                for page in pages:
+                    if page.key in LATENCY_PAGES:
+                        page.results["latency"] = run_wrk(
+                            wrk, server.url(page.path), args, connections=2
+                        )
+                        print(f"  {page.label + ' (2 conn.)':<34} "
+                              f"{format_result(page.results['latency'])}")  # fmt: skip
+            memory[phase] = server.worker_rss_mb()
+    measure_seconds = time.monotonic() - measure_started
+
+    report(pages, memory, args, load_seconds, measure_seconds, time.monotonic() - started)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", default="newsroom_bench")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--stories", type=int, default=2_000)
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--comments", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--port", type=int, default=8097)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    return parser.parse_args()
+
+
+def step(message):
+    print(f"\n== {message}", flush=True)
+
+
+# ---------------------------------------------------------------------- set-up
+
+
+def ensure_wrk():
+    found = shutil.which("wrk")
+    if found:
+        return found
+    step("Installing wrk (Debian package)")
+    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, stdout=subprocess.DEVNULL)
+    return shutil.which("wrk") or sys.exit("wrk is not installed and could not be installed.")
+
+
+def ensure_database(postgres, name):
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        sys.exit(f"Database names are lower-case letters, digits and _: {name!r}")
+    with psycopg.connect(f"{postgres.rstrip('/')}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            step(f"Creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def server_env(database_url, args):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DEBUG", "TESTING", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        SECRET_KEY="bench-only-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        SITE_URL=f"http://127.0.0.1:{args.port}",
+        BENCH_CEILING="1",
+        # One log line per request is an operator's choice; it would only add noise here.
+        LOG_REQUESTS="0",
+        LOG_LEVEL="WARNING",
+        PAGE_CACHE_GENERATION_FILE=str(Path(tempfile.gettempdir()) / "bench-page-generation"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def manage(env, *command):
+    subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
+
+
+def discover_pages(database_url):
+    """The pages to measure; a story's date range and the biggest tag come from the data."""
+    with psycopg.connect(database_url) as conn:
+        story = conn.execute(
+            "SELECT slug, event_date FROM timeline_story WHERE slug = 'scale-story-0'"
+        ).fetchone()
+        tag = conn.execute(
+            "SELECT t.slug FROM timeline_tag t JOIN timeline_article_tags at ON at.tag_id = t.id"
+            " GROUP BY t.slug ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()
+        typical = conn.execute(
+            "SELECT a.slug FROM timeline_article a WHERE a.slug LIKE 'scale-article-%%'"
+            " AND a.status = 'published' AND a.comments_open ORDER BY a.id LIMIT 1"
+        ).fetchone()
+    pages = [
+        Page("ceiling", "ceiling (trivial view)", "/bench/ceiling/"),
+        Page("peer", "article, peer-sized", f"/articles/{PEER_SLUG}/"),
+        Page("heaviest", "article, heaviest", f"/articles/{HEAVIEST_SLUG}/"),
+    ]
+    if typical:
+        pages.append(Page("typical", "article, typical at scale", f"/articles/{typical[0]}/"))
+    if story:
+        year = story[1].year
+        pages.append(
+            Page(
+                "timeline",
+                "story timeline, date range",
+                f"/stories/{story[0]}/timeline/?date_from={year - 2}&date_to={year + 2}",
+            )
+        )
+    pages += [
+        Page("on-this-day", "on this day", "/on-this-day/04-26/"),
+        Page("search", "search", "/search/?q=reactor+explosion"),
+        Page("home", "home", "/"),
+    ]
+    if tag:
+        pages.append(Page("tag", "tag archive (biggest tag)", f"/tags/{tag[0]}/"))
+    pages.append(Page("feed", "site feed", "/feed/"))
+    return pages
+
+
+def count_queries(env, pages):
+    """Queries and size of each page, rendered in-process (bench/_pages.py)."""
+    step("Counting queries per page")
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "_pages.py"), *(page.path for page in pages)],
+        cwd=ROOT,
+        env={**env, "PAGE_CACHE": "0", "ALLOWED_HOSTS": "127.0.0.1,testserver"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    counts = json.loads(result.stdout)
+    for page in pages:
+        found = counts.get(page.path, {})
+        page.queries, page.size = found.get("queries"), found.get("bytes")
+        page.seq_scans = found.get("seq_scans", [])
+        scans = f"  SEQ SCAN of {', '.join(page.seq_scans)}" if page.seq_scans else ""
+        print(f"  {page.label:<34} {page.queries!s:>3} queries  {page.size or 0:>8,} bytes{scans}")
+
+
+# ---------------------------------------------------------------------- the server
+
+
+class Server:
+    def __init__(self, env, args):
+        self.env, self.args = env, args
+        self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed in __exit__)
+
+    def __enter__(self):
+        command = [PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--worker-class", "sync"]
+        command += ["--bind", f"127.0.0.1:{self.args.port}", "--workers", str(self.args.workers)]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.fail("gunicorn exited")
+            try:
+                if self.get("/healthz")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.fail("gunicorn did not answer /healthz within 60 s")
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.log.close()
+
+    def fail(self, message):
+        self.log.seek(0)
+        sys.exit(f"{message}:\n{self.log.read()[-4000:]}")
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.args.port}{path}"
+
+    def get(self, path, headers=None):
+        request = urllib.request.Request(self.url(path), headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+    def ok(self, path):
+        return self.get(path)[0] == 200
+
+    def warm_up(self, paths):
+        """Templates compiled, connections open, in every worker: a few requests each."""
+        for path in paths:
+            for _ in range(2 * self.args.workers + 2):
+                self.get(path)
+
+    def check_conditional_get(self, pages):
+        for page in pages[1:]:
+            status, headers, _ = self.get(page.path)
+            etag = headers.get("ETag")
+            if status != 200 or not etag:
+                continue
+            again = self.get(page.path, {"If-None-Match": etag})[0]
+            control = headers.get("Cache-Control", "")
+            print(f"  {page.label:<34} {control:<36} If-None-Match -> {again}")
+
+    def check_static(self):
+        status, _, body = self.get(f"/articles/{PEER_SLUG}/")
+        match = re.search(rb'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', body)
+        if not match:
+            print("  static: no hashed stylesheet found in the article page")
+            return
+        path = match.group(1).decode()
+        status, headers, _ = self.get(path, {"Accept-Encoding": "gzip"})
+        print(
+            f"  static {path}: {status}, Cache-Control: {headers.get('Cache-Control')}, "
+            f"Content-Encoding: {headers.get('Content-Encoding')}"
+        )
+
+    def worker_rss_mb(self):
+        """Resident memory of each worker (the master's children), from /proc."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        sizes = []
+        for pid in children.read_text().split():
+            status = Path(f"/proc/{pid}/status").read_text()
+            kb = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
+            sizes.append(kb / 1024)
+        return sizes
+
+
+# ---------------------------------------------------------------------- wrk
+
+
+def run_wrk(wrk, url, args, connections=None):
+    connections = connections or args.connections
+    command = [wrk, f"-t{min(args.threads, connections)}", f"-c{connections}"]
+    command += [f"-d{args.duration}s", "--timeout", "10s", "--latency", url]
+    output = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=args.duration + 60,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    return Result(rps, latency(output, "50%"), latency(output, "99%"), errors)
+
+
+def latency(output, percentile):
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def format_result(result):
+    errors = f"  {result.errors} errors" if result.errors else ""
+    return (
+        f"{result.rps:8.1f} req/s  p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms{errors}"
+    )
+
+
+# ---------------------------------------------------------------------- the report
+
+
+def report(pages, memory, args, load_seconds, measure_seconds, total_seconds):
+    ceiling = {phase: pages[0].results[phase].rps for phase in ("cold", "warm")}
+    step(
+        f"Results ({dt.date.today()}, {os.cpu_count()} cores, gunicorn --workers {args.workers}, "
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s)"
+    )
+    print()
+    print(
+        "| page | queries | KB | cold req/s | cold p50 ms | cold p99 ms | cold ÷ ceiling "
+        "| warm req/s | warm p50 ms | warm p99 ms | warm ÷ ceiling |"
+    )
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for page in pages:
+        cells = [page.label, str(page.queries), f"{(page.size or 0) / 1024:.1f}"]
+        for phase in ("cold", "warm"):
+            result = page.results[phase]
+            cells += [
+                f"{result.rps:.0f}",
+                f"{result.p50_ms:.1f}",
+                f"{result.p99_ms:.1f}",
+                f"{result.rps / ceiling[phase]:.0%}",
+            ]
+        print("| " + " | ".join(cells) + " |")
+    latency_rows = [page for page in pages if "latency" in page.results]
+    if latency_rows:
+        print()
+        print("| page, cold, 2 connections | req/s | p50 ms | p99 ms |")
+        print("|---|--:|--:|--:|")
+        for page in latency_rows:
+            r = page.results["latency"]
+            cells = [page.label, f"{r.rps:.0f}", f"{r.p50_ms:.1f}", f"{r.p99_ms:.1f}"]
+            print("| " + " | ".join(cells) + " |")
+    print()
+    for phase, sizes in memory.items():
+        print(f"RSS per worker after the {phase} run: " + ", ".join(f"{s:.0f} MB" for s in sizes))
+    print(
+        f"Load: {load_seconds / 60:.1f} min (0 when reused); measurement: "
+        f"{measure_seconds / 60:.1f} min; total {total_seconds / 60:.1f} min."
+    )
+    print()
+    print("Budgets:")
+    by_key = {page.key: page for page in pages}
+    checks = []
+    for key, budget in (("peer", "peer_cold"), ("heaviest", "heaviest_cold")):
+        if key in by_key:
+            ratio = by_key[key].results["cold"].rps / ceiling["cold"]
+            checks.append((f"{by_key[key].label}, cold ≥ {BUDGETS[budget]:.0%} of the ceiling",
+                           ratio >= BUDGETS[budget], f"{ratio:.1%}"))  # fmt: skip
+    for page in pages[1:]:
+        ratio = page.results["warm"].rps / ceiling["warm"]
+        checks.append((f"{page.label}, warm ≥ {BUDGETS['warm']:.0%} of the ceiling",
+                       ratio >= BUDGETS["warm"], f"{ratio:.1%}"))  # fmt: skip
+    for page in latency_rows:
+        p99 = page.results["latency"].p99_ms
+        checks.append((f"{page.label}, cold p99 < {BUDGETS['latency_p99_ms']:.0f} ms",
+                       p99 < BUDGETS["latency_p99_ms"], f"{p99:.1f} ms"))  # fmt: skip
+    for page in pages[1:]:
+        if page.queries is not None:
+            checks.append((f"{page.label}, ≤ {BUDGETS['queries']} queries",
+                           page.queries <= BUDGETS["queries"], str(page.queries)))  # fmt: skip
+    for page in pages[1:]:
+        checks.append((f"{page.label}, every query planned on indexes (EXPLAIN)",
+                       not page.seq_scans, ", ".join(page.seq_scans) or "yes"))  # fmt: skip
+    worst = max((size for sizes in memory.values() for size in sizes), default=0)
+    checks.append((f"memory per worker < {BUDGETS['worker_rss_mb']:.0f} MB",
+                   worst < BUDGETS["worker_rss_mb"], f"{worst:.0f} MB"))  # fmt: skip
+    for label, passed, value in checks:
+        print(f"  {'PASS' if passed else 'FAIL'}  {label}: {value}")
+    errors = [(p.label, ph) for p in pages for ph, r in p.results.items() if r.errors]
+    if errors:
+        print(f"  Errors or non-2xx answers during: {errors}")
+
+
+if __name__ == "__main__":
+    main()
