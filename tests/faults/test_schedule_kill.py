@@ -30,6 +30,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
+APP_NAME = f"run_schedule_fault_{os.getpid()}"
 
 
 def database_url():
@@ -39,7 +40,12 @@ def database_url():
 
 
 def start_run():
-    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "PGAPPNAME": APP_NAME,  # to tell its server sessions from the test's own
+    }
     return subprocess.Popen(
         [sys.executable, "manage.py", *scenario.RUN],
         cwd=ROOT,
@@ -57,18 +63,15 @@ def wait_for(condition, timeout=30):
         time.sleep(0.02)
 
 
-def other_backends():
+def runner_sessions():
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP_NAME])
         return [pid for (pid,) in cursor.fetchall()]
 
 
 def cut_connections():
     with connection.cursor() as cursor:
-        for pid in other_backends():
+        for pid in runner_sessions():
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
@@ -88,7 +91,7 @@ def test_killed_run_and_cut_run_are_finished_by_the_next_with_no_duplicates():
         scenario.unfinished()["editions waiting"] or scenario.unfinished()["anniversaries missing"]
     ), "the run finished before it was killed: give it more work"
     # The killed process's server session ends, and with it its advisory lock.
-    wait_for(lambda: not other_backends())
+    wait_for(lambda: not runner_sessions())
 
     cut = start_run()
     wait_for(lambda: anniversaries(status="live") >= 3)
@@ -97,7 +100,7 @@ def test_killed_run_and_cut_run_are_finished_by_the_next_with_no_duplicates():
     assert cut.returncode != 0, "the run finished before its connection was cut"
     assert "failed" in stdout + stderr
     assert any(scenario.unfinished().values())
-    wait_for(lambda: not other_backends())
+    wait_for(lambda: not runner_sessions())
 
     out = StringIO()
     call_command(*scenario.RUN, stdout=out)
