@@ -1,6 +1,7 @@
 """
-{% timeline_entries entries %} and {% update_list updates %}: the long lists of a page, built
-in Python (timeline/rendering.py) rather than one {% include %} per item.
+{% timeline_entries entries %}, {% update_list updates %} and {% article_card article %}: the
+long lists of a page, built in Python (timeline/rendering.py) rather than one {% include %}
+per item.
 """
 
 from django import template
@@ -18,3 +19,8 @@ def timeline_entries(entries, show_story=False, years=True):
 @register.simple_tag
 def update_list(updates):
     return rendering.updates(updates)
+
+
+@register.simple_tag
+def article_card(article, level=2):
+    return rendering.article_card(article, level=level)

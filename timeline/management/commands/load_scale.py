@@ -187,15 +187,47 @@ class Progress:
             self.stream.flush()
 
 
-class Text:
-    """Generated prose: sentences drawn from a fixed pool, so output is cheap and repeatable."""
+SYLLABLES = (
+    "ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu "
+    "na ne ni no nu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo vu"
+).split()
+RARE_WORDS = 20_000
 
-    def __init__(self, rng, pool_size=6000):
+
+def rare_word(rank):
+    """The made-up word of that frequency rank (0 the most frequent): names, places, terms."""
+    number, parts = rank + len(SYLLABLES), []
+    while number:
+        number, digit = divmod(number, len(SYLLABLES))
+        parts.append(SYLLABLES[digit])
+    return "".join(parts)
+
+
+class Text:
+    """
+    Generated prose: sentences drawn from a fixed pool, so output is cheap and repeatable.
+
+    A quarter of the words come from 20,000 made-up ones with Zipf frequencies (rare_word), the
+    rest from a few hundred common words, so that a search for a word matches a realistic
+    share of the documents rather than half of them.
+    """
+
+    def __init__(self, rng, pool_size=20_000):
         self.rng = rng
+        total, self.rare_cumulative = 0.0, []
+        for rank in range(RARE_WORDS):
+            total += 1 / (rank + 1)
+            self.rare_cumulative.append(total)
+        self.rare = [rare_word(rank) for rank in range(RARE_WORDS)]
         self.pool = [self._sentence() for _ in range(pool_size)]
 
+    def _word(self):
+        if self.rng.random() < 0.25:
+            return self.rng.choices(self.rare, cum_weights=self.rare_cumulative)[0]
+        return self.rng.choice(WORDS)
+
     def _sentence(self):
-        words = self.rng.choices(WORDS, k=self.rng.randint(7, 16))
+        words = [self._word() for _ in range(self.rng.randint(7, 16))]
         words[0] = words[0].capitalize()
         if self.rng.random() < 0.3:
             words.insert(self.rng.randint(2, len(words) - 1), "and")
@@ -205,7 +237,7 @@ class Text:
         return " ".join(self.rng.choices(self.pool, k=count))
 
     def words(self, low, high):
-        return " ".join(self.rng.choices(WORDS, k=self.rng.randint(low, high)))
+        return " ".join(self._word() for _ in range(self.rng.randint(low, high)))
 
     def title(self, low=3, high=8):
         return self.words(low, high).capitalize()
