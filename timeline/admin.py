@@ -150,6 +150,37 @@ def run_service(model_admin, request, queryset, service, *, verb, skip_status):
         model_admin.message_user(request, f"Not {verb}: {failure}", messages.ERROR)
 
 
+class PublishActions:
+    """
+    "Publish now" and "Unpublish" for articles and updates, each through its service with the
+    editor as the history user; the subclass names the two services.
+    """
+
+    publish_service = unpublish_service = None  # staticmethods: (obj, *, user) -> obj
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            self.publish_service,
+            verb="published",
+            skip_status=Status.PUBLISHED,
+        )
+
+    @admin.action(description="Unpublish", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            self.unpublish_service,
+            verb="unpublished",
+            skip_status=Status.DRAFT,
+        )
+
+
 # ---------------------------------------------------------------- article inlines
 
 
@@ -225,7 +256,15 @@ class ReferenceInline(RoleRulesInline, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionsAdmin, RecentlyDeletedAdmin, ArticleEditorTools, HistoryAdmin):
+class ArticleAdmin(
+    PublishActions, RevisionsAdmin, RecentlyDeletedAdmin, ArticleEditorTools, HistoryAdmin
+):
+    publish_service = staticmethod(
+        lambda article, **kw: services.publish_article(article=article, **kw)
+    )
+    unpublish_service = staticmethod(
+        lambda article, **kw: services.unpublish_article(article=article, **kw)
+    )
     form = ArticleForm
     list_display = ["title", "story", "status", "published_at", "featured_at"]
     list_filter = ["status", "category", "tags", "story"]
@@ -341,31 +380,15 @@ class ArticleAdmin(RevisionsAdmin, RecentlyDeletedAdmin, ArticleEditorTools, His
         # A new article has no updates to list yet.
         return [i for i in inlines if obj is not None or not isinstance(i, UpdateInline)]
 
-    @admin.action(description="Publish now", permissions=["publish"])
-    def publish_now(self, request, queryset):
-        run_service(
-            self,
-            request,
-            queryset,
-            lambda article, **kw: services.publish_article(article=article, **kw),
-            verb="published",
-            skip_status=Status.PUBLISHED,
-        )
-
-    @admin.action(description="Unpublish", permissions=["publish"])
-    def unpublish(self, request, queryset):
-        run_service(
-            self,
-            request,
-            queryset,
-            lambda article, **kw: services.unpublish_article(article=article, **kw),
-            verb="unpublished",
-            skip_status=Status.DRAFT,
-        )
-
 
 @admin.register(Update)
-class UpdateAdmin(HistoryAdmin):
+class UpdateAdmin(PublishActions, HistoryAdmin):
+    publish_service = staticmethod(
+        lambda update, **kw: services.publish_update(update=update, **kw)
+    )
+    unpublish_service = staticmethod(
+        lambda update, **kw: services.unpublish_update(update=update, **kw)
+    )
     form = UpdateForm
     list_display = ["__str__", "article", "kind", "status", "dated_at", "published_at"]
     list_filter = ["kind", "status", "article"]
@@ -386,28 +409,6 @@ class UpdateAdmin(HistoryAdmin):
         "anchor",
     ]
     actions = ["publish_now", "unpublish"]
-
-    @admin.action(description="Publish now", permissions=["publish"])
-    def publish_now(self, request, queryset):
-        run_service(
-            self,
-            request,
-            queryset,
-            lambda update, **kw: services.publish_update(update=update, **kw),
-            verb="published",
-            skip_status=Status.PUBLISHED,
-        )
-
-    @admin.action(description="Unpublish", permissions=["publish"])
-    def unpublish(self, request, queryset):
-        run_service(
-            self,
-            request,
-            queryset,
-            lambda update, **kw: services.unpublish_update(update=update, **kw),
-            verb="unpublished",
-            skip_status=Status.DRAFT,
-        )
 
 
 # --------------------------------------------------------------------- stories
