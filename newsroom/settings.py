@@ -143,10 +143,11 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         # Per process; invalidated through PAGE_CACHE["GENERATION_FILE"] (timeline.caching).
+        # 300 pages of 50-120 KB stay well inside a worker's memory budget (150 MB).
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 500},
+            "OPTIONS": {"MAX_ENTRIES": 300},
         },
     }
 
