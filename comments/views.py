@@ -1,6 +1,10 @@
 """
 The one reader-facing comment view: post a comment, then Post/Redirect/Get back to the
 article's #comments with "awaiting moderation". Errors keep the reader's text on a small page.
+
+The form carries no CSRF token, so the article page is the same for every reader and a CDN may
+keep it; the browser's Origin / Sec-Fetch-Site headers prove the post comes from our own page
+(newsroom.csrf).
 """
 
 import logging
@@ -11,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from comments import services
 from comments.forms import CommentForm
+from newsroom.csrf import same_origin_required
 from newsroom.middleware import client_ip
 from timeline.models import Article
 
@@ -19,6 +24,7 @@ logger = logging.getLogger(__name__)
 THANK_YOU = "Thank you — your comment is awaiting moderation."
 
 
+@same_origin_required
 @require_POST
 def post_comment(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)

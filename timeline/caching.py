@@ -30,13 +30,9 @@ What is cached: GET and HEAD requests without a session or messages cookie (so n
 Such responses get `Cache-Control: public, max-age=60, s-maxage=300` (settings.PAGE_CACHE),
 `Vary: Cookie`, an ETag and Last-Modified, and conditional requests get 304.
 
-Forms: a page whose form carries a CSRF token (the article's comment form) is per visitor. It
-is cached with the token cut out and a fresh token for this visitor put back on every hit
-(Django then sets the visitor's CSRF cookie as usual), and it is marked `private, no-cache`:
-browsers keep and revalidate it, shared caches and CDNs never store it. The ETag of such a page
-includes a digest of the visitor's CSRF secret, so a browser whose cookie changed never gets a
-304 for a page holding a token it cannot use. A page that uses the token anywhere else than in
-a form field is not cached.
+Forms: a page that used a CSRF token is per visitor and never cached. The article's comment
+form needs none (newsroom.csrf checks where a post comes from instead), so the article page is
+one public page like the others, which a CDN may keep.
 
 The CSP nonce of a cached page is the one it was rendered with; the Content-Security-Policy
 header of every copy served (and of a 304) carries that same nonce, so a revalidated page keeps
@@ -49,7 +45,6 @@ cached, and the error logged.
 import hashlib
 import logging
 import os
-import re
 import time
 from dataclasses import dataclass
 from functools import cache as memoize
@@ -62,7 +57,6 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.cache import (
     get_conditional_response,
@@ -78,8 +72,6 @@ CONTENT_APPS = ("timeline", "comments")
 GENERATION_KEY = "page-cache:generation"
 MAX_BYTES = 2 * 1024 * 1024
 SKIP_IF_CACHE_CONTROL = ("private", "no-store", "no-cache")
-CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{32,64})"')
-CSRF_HOLE = b"<!--page-cache:csrf-->"  # never in a page: any "<!--" a user typed is escaped
 # Cookies that mean a session (a signed-in editor) or a one-off notice: never served a copy.
 SESSION_COOKIES = ("sessionid", "messages")
 
@@ -232,7 +224,7 @@ def release():
 
 @dataclass(slots=True)
 class Entry:
-    """A cached page: the response as the view made it, with the CSRF token cut out."""
+    """A cached page: the response as the view made it."""
 
     generation: int
     status: int
@@ -241,7 +233,6 @@ class Entry:
     etag: str
     modified: float  # when it was rendered
     nonce: str | None  # the CSP nonce it was rendered with
-    csrf: bool  # holds CSRF_HOLE where the visitor's token goes
 
 
 class PageCacheMiddleware:
@@ -284,6 +275,8 @@ class PageCacheMiddleware:
     def cacheable_response(self, request, response):
         if response.status_code != 200 or response.streaming or response.cookies:
             return False
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return False  # it holds this visitor's CSRF token (CsrfViewMiddleware sets the cookie)
         session = getattr(request, "session", None)
         if session is not None and session.modified:
             return False
@@ -325,13 +318,7 @@ class PageCacheMiddleware:
         """The Entry for this fresh response (None: not cacheable), kept if the cache works."""
         if not self.cacheable_response(request, response):
             return None
-        body, csrf = response.content, False
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-            # The page holds this visitor's CSRF token: cut it out, put a fresh one back later.
-            tokens = CSRF_FIELD.findall(body)
-            if not tokens or len(set(tokens)) != 1 or body.count(tokens[0]) != len(tokens):
-                return None  # no form field, or the token used elsewhere too (in a script)
-            body, csrf = body.replace(tokens[0], CSRF_HOLE), True
+        body = response.content
         nonce = getattr(request, "_csp_nonce", None)
         entry = Entry(
             generation=generation,
@@ -345,7 +332,6 @@ class PageCacheMiddleware:
             etag=hashlib.blake2b(body, digest_size=12).hexdigest(),
             modified=time.time(),
             nonce=str(nonce) if nonce else None,
-            csrf=csrf,
         )
         if generation is not None:
             try:
@@ -357,14 +343,10 @@ class PageCacheMiddleware:
     # -- the response
 
     def respond(self, request, entry):
-        """A response rebuilt from the cache, with this visitor's CSRF token if it has a form."""
-        response = HttpResponse(status=entry.status)
+        """A response rebuilt from the cache."""
+        response = HttpResponse(entry.body, status=entry.status)
         for name, value in entry.headers:
             response[name] = value
-        body = entry.body
-        if entry.csrf:
-            body = body.replace(CSRF_HOLE, get_token(request).encode())
-        response.content = body
         if entry.nonce:
             # The CSP header must name the nonce the cached page was rendered with.
             request._csp_nonce = entry.nonce
@@ -373,11 +355,7 @@ class PageCacheMiddleware:
     def finish(self, request, response, entry):
         """Validators and cache headers; a 304 when the reader's copy is current."""
         etag = entry.etag
-        if entry.csrf:
-            secret = request.META.get("CSRF_COOKIE", "")
-            etag += "-" + hashlib.blake2b(secret.encode(), digest_size=4).hexdigest()
-            patch_cache_control(response, private=True, no_cache=True)
-        elif "Cache-Control" not in response:
+        if "Cache-Control" not in response:
             patch_cache_control(
                 response,
                 public=True,
