@@ -17,10 +17,17 @@ from functools import lru_cache
 
 from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS
+from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 
 from timeline import dates
-from timeline.templatetags.newsroom import machine_date, safe_url, update_label
+from timeline.templatetags.newsroom import (
+    house_date,
+    machine_date,
+    provenance,
+    safe_url,
+    update_label,
+)
 
 # Autoescaping's own function, without its lazy-string and SafeString wrapping: the same output
 # (& < > " ' escaped), a fifth of the cost over thousands of values.
@@ -179,3 +186,149 @@ def article_card(article, *, level=2):
             else "",
         )
     )
+
+
+# ---------------------------------------------------------------------- the article's sections
+# The short lists of an article page (quotes, related posts, references, embeds, editions):
+# a few items each, but a dozen {% for %} / {% include %} nodes between them cost more than the
+# rest of the page's template (profiled: README, "Performance").
+
+QUOTE = (
+    '<figure class="quote quote--{variant}">\n'
+    "  <blockquote{cite}>{text}</blockquote>\n"
+    '  <figcaption class="quote__provenance">— <cite>{provenance}</cite>{source}</figcaption>\n'
+    "</figure>\n"
+)
+EMBED_PLAYER = (
+    '<div class="embed__frame">\n'
+    '    <iframe src="{src}" title="{title} ({provider})" loading="lazy"'
+    ' sandbox="allow-scripts allow-same-origin allow-presentation allow-popups"'
+    ' allow="encrypted-media; fullscreen; picture-in-picture"'
+    ' referrerpolicy="strict-origin-when-cross-origin"></iframe>\n'
+    "  </div>"
+)
+EMBED = (
+    '<figure class="embed embed--{kind}">\n'
+    "  {media}\n"
+    '  <figcaption class="embed__caption"><cite>{title}</cite> ({provider}){caption}</figcaption>\n'
+    "</figure>\n"
+)
+
+
+def quotes(items, *, variant="epigraph"):
+    """Epigraphs or pull quotes: the quote, its provenance and a link to its source."""
+    parts = []
+    for quote in items:
+        source = escape(safe_url(quote.source_url))
+        parts.append(
+            QUOTE.format(
+                variant=escape(variant),
+                cite=f' cite="{source}"' if source else "",
+                text=linebreaks(quote.text, autoescape=True),
+                provenance=escape(provenance(quote)),
+                source=f' <a class="quote__source" href="{source}" rel="noopener">Source</a>'
+                if source
+                else "",
+            )
+        )
+    return mark_safe("".join(parts))  # every value above is escaped
+
+
+def body(blocks):
+    """The article body (sanitised on save) with its pull quotes pinned after their paragraphs."""
+    parts = []
+    for block in blocks:
+        parts.append(block.html)  # sanitised on save (timeline/text.py)
+        if block.quotes:
+            parts.append("\n")
+            parts.append(quotes(block.quotes, variant="pull"))
+    return mark_safe("".join(parts))
+
+
+def related_links(links):
+    parts = []
+    for link in links:
+        rel = "" if link.target_id else ' rel="noopener"'
+        parts.append(
+            f'<li>RELATED POST: <a href="{escape(safe_url(link.href))}"{rel}>'
+            f"{escape(link.title)}</a></li>\n"
+        )
+    return mark_safe("".join(parts))  # every value is escaped
+
+
+def references(items):
+    parts = []
+    for ref in items:
+        url = escape(safe_url(ref.url))
+        title = escape(ref.title)
+        line = f'<a href="{url}" rel="noopener">{title}</a>' if url else title
+        if ref.outlet:
+            line += f', <cite class="references__outlet">{escape(ref.outlet)}</cite>'
+        if ref.published_on:
+            line += (
+                f', <time datetime="{escape(machine_date(ref.published_on))}">'
+                f"{escape(house_date(ref.published_on_date))}</time>"
+            )
+        if ref.accessed_on:
+            day = ref.accessed_on
+            line += (
+                f' (accessed <time datetime="{day.isoformat()}">'
+                f"{MONTHS[day.month]} {day.day} {day.year}</time>)"
+            )
+        parts.append(f"<li>{line}</li>\n")
+    return mark_safe("".join(parts))  # every value is escaped
+
+
+def embeds(items):
+    parts = []
+    for embed in items:
+        title, provider = escape(embed.title), escape(embed.provider)
+        player, link = embed.player_url, safe_url(embed.url)
+        if player:
+            media = EMBED_PLAYER.format(src=escape(player), title=title, provider=provider)
+        elif link:
+            verb = "Listen" if embed.kind == "audio" else "Watch"
+            media = (
+                f'<p class="embed__link"><a href="{escape(link)}" rel="noopener">'
+                f"{verb}: {title}</a></p>"
+            )
+        else:
+            media = ""
+        parts.append(
+            EMBED.format(
+                kind=escape(embed.kind),
+                media=media,
+                title=title,
+                provider=provider,
+                caption=f'<span class="embed__note"> — {escape(embed.caption)}</span>'
+                if embed.caption
+                else "",
+            )
+        )
+    return mark_safe("".join(parts))  # every value is escaped
+
+
+def editions(items, *, viewing=None):
+    """The <li> items of an article's editions: the one being viewed is not a link."""
+    parts = []
+    for edition in items:
+        title = escape(edition.title)
+        if viewing is not None and edition.pk == viewing.pk:
+            name = f'<span aria-current="page">{title}</span>'
+        else:
+            name = f'<a href="{escape(edition.get_absolute_url())}">{title}</a>'
+        when = ""
+        if edition.went_live_at:
+            local = timezone.localtime(edition.went_live_at)
+            when = (
+                f' <time datetime="{_iso(local)}">'
+                f"{MONTHS[local.month]} {local.day} {local.year}</time>"
+            )
+        if edition.status == "live":
+            note = ' <span class="editions__current">(current edition)</span>'
+        elif edition.is_late:
+            note = ' <span class="editions__late">(published late)</span>'
+        else:
+            note = ""
+        parts.append(f"<li>{name}{when}{note}</li>\n")
+    return mark_safe("".join(parts))  # every value is escaped

@@ -4,7 +4,6 @@ Reads that cross models: everything one page shows, fetched in a fixed number of
 
 import calendar
 import datetime as dt
-import functools
 import html
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -32,6 +31,7 @@ from timeline.models import (
     TimelineEntry,
     Update,
 )
+from timeline.prepared import ID, SLUG, Prepared
 
 
 @dataclass
@@ -91,27 +91,33 @@ def article_page(*, slug, preview=False):
     The article at `slug` with everything on its page, in 5 queries however much it holds:
     the article with its story, category, tags, references, embeds and editions (the short
     lists ride along as JSON, see timeline.json_lists), its updates, its quotes, its related
-    posts, and its story's timeline.
+    posts, and its story's timeline. Each query is compiled once per process
+    (timeline.prepared).
 
     Public readers (`preview=False`) get only published articles and published updates; staff
     previewing also see drafts and scheduled updates. Raises Http404 otherwise.
     """
-    article = _article_page_queryset(preview).filter(slug=slug).first()
-    if article is None:
+    found = _ARTICLE[preview](slug=slug)
+    if not found:
         raise Http404("No such article.")
+    article = found[0]
     editions = instances(Edition, article.edition_rows, order_by=("-go_live_at", "-pk"))
     for edition in editions:
         edition.article = article
+    updates = _UPDATES[preview](article_id=article.pk)
+    placements = _PLACEMENTS(article_id=article.pk)
+    related = _RELATED[preview](article_id=article.pk)
+    for child in (*updates, *placements, *related):
+        child.article = article  # as a prefetch would: no query to read it back
 
     return ArticlePage(
         article=article,
-        updates=article.page_updates,
-        epigraphs=[p.quote for p in article.page_placements if p.placement == Placement.EPIGRAPH],
+        updates=updates,
+        epigraphs=[p.quote for p in placements if p.placement == Placement.EPIGRAPH],
         body=_body_with_inline_quotes(
-            article.body_html,
-            [p for p in article.page_placements if p.placement == Placement.INLINE],
+            article.body_html, [p for p in placements if p.placement == Placement.INLINE]
         ),
-        related_links=article.page_related,
+        related_links=related,
         references=instances(Reference, article.reference_rows, order_by=("order", "pk")),
         embeds=instances(Embed, article.embed_rows, order_by=("order", "pk")),
         timeline=story_timeline(article.story, until=article.timeline_until),
@@ -121,36 +127,56 @@ def article_page(*, slug, preview=False):
     )
 
 
-@functools.cache
-def _article_page_queryset(preview):
-    """
-    The article page's query, built once per process: resolving its annotations and prefetches
-    costs more than running it (profiled); each request only adds its slug to a clone.
-    """
-    updates = Update.objects.order_by("-dated_at", "-pk")
-    related = RelatedLink.objects.select_related("target").order_by("order", "pk")
-    if not preview:
-        updates = updates.published()
-        related = related.exclude(target__status__in=[Status.DRAFT, Status.SCHEDULED])
-    articles = (
-        Article.objects.select_related("story", "category")
-        .annotate(
-            tag_rows=json_list(Tag.objects.all(), "articles"),
-            reference_rows=json_list(Reference.objects.all(), "article"),
-            embed_rows=json_list(Embed.objects.all(), "article"),
-            edition_rows=json_list(Edition.objects.shown(), "article"),
-        )
-        .prefetch_related(
-            Prefetch("updates", queryset=updates, to_attr="page_updates"),
-            Prefetch(
-                "quote_placements",
-                queryset=QuotePlacement.objects.select_related("quote"),
-                to_attr="page_placements",
-            ),
-            Prefetch("related_links", queryset=related, to_attr="page_related"),
-        )
+def _article_queryset(preview):
+    articles = Article.objects.select_related("story", "category").annotate(
+        tag_rows=json_list(Tag.objects.all(), "articles"),
+        reference_rows=json_list(Reference.objects.all(), "article"),
+        embed_rows=json_list(Embed.objects.all(), "article"),
+        edition_rows=json_list(Edition.objects.shown(), "article"),
     )
     return articles if preview else articles.published()
+
+
+def _updates_queryset(preview):
+    updates = Update.objects.order_by("-dated_at", "-pk")
+    return updates if preview else updates.published()
+
+
+def _related_queryset(preview):
+    related = RelatedLink.objects.select_related("target").order_by("order", "pk")
+    return (
+        related if preview else related.exclude(target__status__in=[Status.DRAFT, Status.SCHEDULED])
+    )
+
+
+_ARTICLE = {
+    preview: Prepared(
+        lambda slug, preview=preview: _article_queryset(preview).filter(slug=slug)[:1], slug=SLUG
+    )
+    for preview in (False, True)
+}
+_UPDATES = {
+    preview: Prepared(
+        lambda article_id, preview=preview: _updates_queryset(preview).filter(
+            article_id=article_id
+        ),
+        article_id=ID,
+    )
+    for preview in (False, True)
+}
+_PLACEMENTS = Prepared(
+    lambda article_id: QuotePlacement.objects.select_related("quote").filter(article_id=article_id),
+    article_id=ID,
+)
+_RELATED = {
+    preview: Prepared(
+        lambda article_id, preview=preview: _related_queryset(preview).filter(
+            article_id=article_id
+        ),
+        article_id=ID,
+    )
+    for preview in (False, True)
+}
 
 
 def edition_snapshot(*, slug, key):
@@ -214,14 +240,48 @@ def _body_with_inline_quotes(html, placements):
     return blocks
 
 
+@dataclass(slots=True)
+class TimelineRow:
+    """
+    A timeline entry as a page shows it: the columns timeline.rendering reads, not a model
+    instance. A story's timeline runs to hundreds of entries (500 on an average story at
+    newsroom scale) and building a TimelineEntry for each cost several times what reading its
+    row did (profiled: README, "Performance").
+    """
+
+    pk: int
+    date: str
+    date_lower: dt.date
+    text_html: str
+    is_key_moment: bool
+    reference_url: str
+    reference_title: str
+    story: Story | None = None
+
+
+TIMELINE_ROW_FIELDS = [name for name in TimelineRow.__slots__ if name != "story"]
+
+
 def story_timeline(story, *, until=None):
     """The story's timeline in date order (optionally only up to `until`): one query."""
     if story is None:
         return []
-    entries = TimelineEntry.objects.filter(story=story).chronological()
-    if until is not None:
-        entries = entries.filter(date_lower__lte=until)
-    return _with_story(list(entries), story)
+    if until is None:
+        rows = _TIMELINE(story_id=story.pk)
+    else:
+        rows = _TIMELINE_UNTIL(story_id=story.pk, until=until)
+    return [TimelineRow(*row, story) for row in rows]
+
+
+def _timeline_rows(story_id, **until):
+    entries = TimelineEntry.objects.filter(story_id=story_id).chronological()
+    if until:
+        entries = entries.filter(date_lower__lte=until["until"])
+    return entries.values_list(*TIMELINE_ROW_FIELDS)
+
+
+_TIMELINE = Prepared(_timeline_rows, story_id=ID)
+_TIMELINE_UNTIL = Prepared(_timeline_rows, story_id=ID, until=dt.date(1, 1, 2))
 
 
 def story_page(*, slug):
@@ -275,9 +335,7 @@ def public_stories():
     A story is only a working file until something about it is published, so "on this day" and
     search never show its timeline before then.
     """
-    return Story.objects.filter(
-        Exists(Article.objects.published().filter(story=OuterRef("pk")))
-    )
+    return Story.objects.filter(Exists(Article.objects.published().filter(story=OuterRef("pk"))))
 
 
 def public_timeline_entries():

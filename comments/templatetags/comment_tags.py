@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 
 from comments.forms import CommentForm
 from comments.models import Comment
+from timeline.models import Article
+from timeline.prepared import ID, Prepared
 
 register = template.Library()
 
@@ -13,7 +15,16 @@ register = template.Library()
 @register.simple_tag
 def approved_comments(article):
     """The comments readers see under `article`: approved, oldest first (one query)."""
-    return list(Comment.objects.shown_on(article))
+    comments = _SHOWN_ON(article_id=article.pk)
+    for comment in comments:
+        comment.article = article
+    return comments
+
+
+# Compiled once per process: this query is on every article page (timeline.prepared).
+_SHOWN_ON = Prepared(
+    lambda article_id: Comment.objects.shown_on(Article(pk=article_id)), article_id=ID
+)
 
 
 @register.simple_tag

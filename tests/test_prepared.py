@@ -1,0 +1,54 @@
+"""timeline.prepared: querysets compiled once, run with each call's values."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.db.models.sql.compiler import SQLCompiler
+
+from tests.factories import make_article, make_entry, make_story
+from timeline.models import Article, Status, TimelineEntry
+from timeline.prepared import ID, SLUG, Prepared
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_call_runs_with_its_own_values_and_compiles_only_once():
+    first, second = make_article(title="First"), make_article(title="Second")
+    by_slug = Prepared(
+        lambda slug: Article.objects.select_related("story").filter(slug=slug)[:1], slug=SLUG
+    )
+    assert [a.title for a in by_slug(slug=first.slug)] == ["First"]
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True) as compile_sql:
+        found = by_slug(slug=second.slug)
+        assert by_slug(slug="no-such-article") == []
+    compile_sql.assert_not_called()
+    assert [a.title for a in found] == ["Second"]
+    assert found[0].story.title == second.story.title  # select_related still fills it
+
+
+def test_values_lists_and_dates_are_passed_as_the_backend_expects():
+    story = make_story()
+    for text in ("1985-05-04", "1999", "2006-05"):
+        make_entry(story, text)
+    until = Prepared(
+        lambda story_id, day: (
+            TimelineEntry.objects.filter(story_id=story_id, date_lower__lte=day)
+            .order_by("date_lower")
+            .values_list("date", flat=True)
+        ),
+        story_id=ID,
+        day=dt.date(1, 1, 2),
+    )
+    assert until(story_id=story.pk, day=dt.date(2000, 1, 1)) == ["1985-05-04", "1999"]
+    assert until(story_id=story.pk, day=dt.date(1990, 1, 1)) == ["1985-05-04"]
+
+
+def test_a_placeholder_that_does_not_reach_the_sql_unchanged_is_refused():
+    """Never run the SQL with the placeholder's own value: refuse it when compiling."""
+    wrapped = Prepared(lambda slug: Article.objects.filter(slug__contains=slug), slug=SLUG)
+    with pytest.raises(ValueError, match="placeholder"):
+        wrapped(slug="anything")  # the SQL gets "%<slug>%", not the slug
+    unused = Prepared(lambda slug: Article.objects.filter(status=Status.PUBLISHED), slug=SLUG)
+    with pytest.raises(ValueError, match="placeholder"):
+        unused(slug="anything")
