@@ -58,10 +58,10 @@ def big_tables():
 def seq_scans(sql, big):
     if not big or not sql.lstrip().upper().startswith("SELECT"):
         return []
+    from timeline.prepared import explain
+
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
-        value = cursor.fetchone()[0]
-    plan = (json.loads(value) if isinstance(value, str) else value)[0]["Plan"]
+        plan = explain(cursor, sql)
     return list(_walk(plan, big))
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 
 from tests.factories import make_article, make_entry, make_story
@@ -52,3 +53,17 @@ def test_a_placeholder_that_does_not_reach_the_sql_unchanged_is_refused():
     unused = Prepared(lambda slug: Article.objects.filter(status=Status.PUBLISHED), slug=SLUG)
     with pytest.raises(ValueError, match="placeholder"):
         unused(slug="anything")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_on_postgresql_a_query_run_again_is_planned_once_per_connection():
+    article = make_article(title="Kept")
+    by_slug = Prepared(lambda slug: Article.objects.filter(slug=slug)[:1], slug=SLUG)
+    for _ in range(6):  # psycopg prepares a statement on its prepare_threshold-th (5th) run
+        assert [a.title for a in by_slug(slug=article.slug)] == ["Kept"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "timeline_article" WHERE "timeline_article"."slug" = $1%'],
+        )
+        assert cursor.fetchone()[0] == 1

@@ -7,7 +7,6 @@ The data is loaded once for the module (committed, then removed at the end), as 
 writes it: straight into the tables, the way the benchmark's database is made.
 """
 
-import json
 import re
 
 import pytest
@@ -32,6 +31,7 @@ from timeline.models import (
     TimelineEntry,
     Update,
 )
+from timeline.prepared import explain
 from timeline.text import render_inline, render_markdown
 
 pytestmark = pytest.mark.django_db
@@ -272,9 +272,7 @@ class TestPlans:
                 sql = query["sql"]
                 if not re.match(r"\s*SELECT", sql, re.IGNORECASE):
                     continue
-                cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
-                value = cursor.fetchone()[0]
-                plan = (json.loads(value) if isinstance(value, str) else value)[0]["Plan"]
+                plan = explain(cursor, sql)
                 if scans := seq_scans(plan, tables):
                     problems.append((scans, sql))
         assert not problems, f"{url}: {problems}"

@@ -10,6 +10,14 @@ real values into the parameter list. Rows still become model instances through D
 iterables (select_related, annotations, values_list and prefetches all work as usual); only
 the compilation is skipped.
 
+On PostgreSQL these queries also bind their parameters on the server (Django binds them in
+the client by default), so the text of each is the same on every run and psycopg prepares it
+after a few runs on a connection (`prepare_threshold`, DATABASE_PREPARE_THRESHOLD in
+settings): PostgreSQL then skips parsing and planning too, which for the article query took
+longer than running it. Connections are persistent (CONN_MAX_AGE), so a worker prepares each
+statement once. Django's own cursors bind in the client and are never prepared. With
+preparing off, these queries bind in the client too.
+
     by_slug = Prepared(lambda slug: Article.objects.filter(slug=slug)[:1], slug=SLUG)
     articles = by_slug(slug="chernobyl")  # a list
 
@@ -20,6 +28,8 @@ placeholder's value.
 
 import copy
 import datetime as dt
+import json
+import re
 import threading
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -44,7 +54,8 @@ class Prepared:
         for index, (name, adapt) in slots.items():
             params[index] = adapt(values[name])
         run = copy.copy(compiler)
-        run.connection = connections[using]
+        connection = connections[using]
+        run.connection = _Preparing(connection) if _prepares(connection) else connection
         run.as_sql = lambda *args, **kwargs: (sql, params)
         clone = queryset._chain()
         clone.query.get_compiler = lambda *args, **kwargs: run
@@ -87,3 +98,62 @@ def _unchanged(value):
 
 def _same(param, placeholder):
     return type(param) is type(placeholder) and param == placeholder
+
+
+def _prepares(connection):
+    options = connection.settings_dict.get("OPTIONS", {})
+    return connection.vendor == "postgresql" and options.get("prepare_threshold") is not None
+
+
+class _Preparing:
+    """A PostgreSQL connection whose cursors bind parameters on the server (see above)."""
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
+
+    def cursor(self):
+        from django.db.backends.postgresql.base import (
+            TIMESTAMPTZ_OID,
+            Format,
+            ServerBindingCursor,
+            register_tzloader,
+        )
+
+        connection = self._connection
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            cursor = ServerBindingCursor(connection.connection)
+            # As Django's create_cursor(): the connection's time zone for timestamptz values.
+            loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+            if connection.timezone != loader.timezone:
+                register_tzloader(connection.timezone, cursor)
+            # The same wrapping as Django's own cursors: query logging, execute wrappers.
+            return connection._prepare_cursor(cursor)
+
+
+def explain(cursor, sql):
+    """
+    EXPLAIN (FORMAT JSON) of a query as logged: Django's own queries carry their values, ours
+    carry $1, $2... (bound on the server). Those are explained as PostgreSQL runs them once
+    prepared, with the generic plan (plan_cache_mode = force_generic_plan), whatever the values.
+    Returns the top plan node as a dict.
+    """
+    count = max((int(n) for n in re.findall(r"\$(\d+)", sql)), default=0)
+    if not count:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        value = cursor.fetchone()[0]
+    else:
+        cursor.execute(f"PREPARE explained AS {sql}")
+        try:
+            cursor.execute("SET plan_cache_mode = force_generic_plan")
+            nulls = ", ".join(["NULL"] * count)
+            cursor.execute(f"EXPLAIN (FORMAT JSON) EXECUTE explained({nulls})")
+            value = cursor.fetchone()[0]
+        finally:
+            cursor.execute("RESET plan_cache_mode")
+            cursor.execute("DEALLOCATE explained")
+    return (json.loads(value) if isinstance(value, str) else value)[0]["Plan"]
