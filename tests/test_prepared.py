@@ -1,6 +1,10 @@
 """timeline.prepared: querysets compiled once, run with each call's values."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -12,6 +16,8 @@ from timeline.models import Article, Status, TimelineEntry
 from timeline.prepared import ID, SLUG, Prepared
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_each_call_runs_with_its_own_values_and_compiles_only_once():
@@ -67,3 +73,28 @@ def test_on_postgresql_a_query_run_again_is_planned_once_per_connection():
             ['%FROM "timeline_article" WHERE "timeline_article"."slug" = $1%'],
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("setting", "threshold"), [(None, 5), ("3", 3), ("off", None)], ids=["default", "3", "off"]
+)
+def test_preparing_is_on_by_default_and_can_be_switched_off(setting, threshold):
+    """Behind a transaction-mode pooler an operator sets DATABASE_PREPARE_THRESHOLD=off."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_PREPARE_THRESHOLD"}
+    env.update(DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused", TESTING="1")
+    if setting is not None:
+        env["DATABASE_PREPARE_THRESHOLD"] = setting
+    script = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(repr(settings.DATABASES['default']['OPTIONS']['prepare_threshold']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == repr(threshold)
