@@ -112,3 +112,27 @@ def test_reader_reads_the_article_jumps_to_an_update_and_leaves_a_comment(
     pending = Comment.objects.get(name="Jo Reader")
     assert pending.status == CommentStatus.PENDING
     screenshot("reader-article")
+
+
+def test_another_site_cannot_post_a_comment_in_a_readers_name(page, live_server, article):
+    """
+    The comment form has no CSRF token (the page is public and cached): a page on another
+    site that makes the reader's browser post the form is refused on the browser's own
+    Origin / Sec-Fetch-Site headers, which no page can forge.
+    """
+    action = f"{live_server.url}{article.get_absolute_url()}comments/"
+    attacker = (
+        f'<form id="f" method="post" action="{action}">'
+        '<input name="name" value="Spam"><input name="email" value="s@example.org">'
+        '<input name="body" value="Buy now"></form>'
+        "<script>document.getElementById('f').submit()</script>"
+    )
+    page.route(
+        "http://attacker.test/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=attacker),
+    )
+    with page.expect_response(action) as posted:
+        page.goto("http://attacker.test/page")
+    assert posted.value.status == 403
+    expect(page.locator("h1")).to_have_text("This form has expired")
+    assert not Comment.objects.filter(name="Spam").exists()
