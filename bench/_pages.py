@@ -56,7 +56,7 @@ def big_tables():
 
 
 def seq_scans(sql, big):
-    if not big or not sql.lstrip().upper().startswith("SELECT"):
+    if not big or not sql.lstrip().upper().startswith(("SELECT", "WITH", "(")):
         return []
     from timeline.prepared import explain
 

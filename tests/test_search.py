@@ -4,7 +4,9 @@ import datetime as dt
 
 import pytest
 from django.contrib.postgres.search import SearchVectorExact
-from django.db import connection
+from django.db import DataError, connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from tests.factories import (
@@ -221,6 +223,20 @@ class TestFacets:
         assert page.total == 1 and page.tags == []
         assert found("lonely", tag=hidden.slug).total == 0
 
+    def test_only_the_most_frequent_tags_are_offered_and_the_chosen_one(self, monkeypatch):
+        monkeypatch.setattr(search, "TAGS_SHOWN", 2)
+        tags = [make_tag(name=name) for name in ("Alpha", "Beta", "Gamma")]
+        for i, tag in enumerate(tags):
+            for _ in range(3 - i):
+                make_article(title="Zebra").tags.add(tag)
+        assert [o.label for o in found("zebra").tags] == ["Alpha", "Beta"]
+        chosen = found("zebra", tag=tags[2].slug)
+        assert [(o.label, o.count, o.selected) for o in chosen.tags] == [
+            ("Alpha", 3, False),
+            ("Beta", 2, False),
+            ("Gamma", 1, True),
+        ]
+
     def test_facet_links_keep_the_query_and_drop_the_page(self, client, content):
         response = client.get(reverse("timeline:search"), {"q": "turbine", "page": "1"})
         hrefs = [attrs["href"] for attrs, _ in elements(response).find("a", class_="facet__link")]
@@ -319,20 +335,143 @@ class TestPage:
         assert client.get(*self.url(q="zebra", page="abc")).status_code == 404
 
 
+class TestCandidates:
+    """
+    Each kind contributes at most CANDIDATES matches, its most recently added: only those are
+    ranked and counted, and the page says so.
+    """
+
+    @pytest.fixture(autouse=True)
+    def small_cap(self, monkeypatch):
+        monkeypatch.setattr(search, "CANDIDATES", 3)
+
+    def test_each_kind_is_capped_at_its_most_recently_added_matches(self, engine):
+        first = make_article(title="Zebra 0")
+        for i in range(1, 5):
+            make_article(title=f"Zebra {i}")
+        place_quote(first, make_quote(text="A zebra quote."))
+        page = found("zebra")
+        articles = [result.title for result in page.results if result.kind == "article"]
+        assert sorted(articles) == ["Zebra 2", "Zebra 3", "Zebra 4"]  # added last
+        assert page.total == 4 and page.capped and page.candidates == 3
+        assert {o.label: (o.count, o.capped) for o in page.kinds} == {
+            "Articles": (3, True),
+            "Quotes": (1, False),
+        }
+
+    def test_exactly_the_cap_is_not_capped(self, engine):
+        for i in range(3):
+            make_article(title=f"Zebra {i}")
+        page = found("zebra")
+        assert page.total == 3 and not page.capped
+
+    def test_page_says_the_count_is_a_lower_bound_and_how_to_narrow(self, client):
+        tag = make_tag(name="Savanna", slug="savanna")
+        for i in range(5):
+            make_article(title=f"Zebra {i}").tags.add(tag)
+        response = client.get(reverse("timeline:search"), {"q": "zebra"})
+        text = text_of(response)
+        assert "3+ results for “zebra”." in text
+        assert (
+            "Showing the most relevant of the 3 most recently added matches of each kind"
+            " — add words or pick a year or tag to narrow." in text
+        )
+        counts = [text for _attrs, text in elements(response).find("span", class_="facet__count")]
+        assert counts == ["3+", "3+", "3+"]  # type, tag and year
+
+    def test_page_without_a_cap_says_nothing_about_it(self, client):
+        make_article(title="Zebra")
+        text = text_of(client.get(reverse("timeline:search"), {"q": "zebra"}))
+        assert "1 result for “zebra”." in text and "most recently added" not in text
+
+    def test_filters_apply_before_the_cap(self, engine):
+        """Narrowing reaches matches the cap left out of the unfiltered search."""
+        tag = make_tag(name="Old", slug="old")
+        for i in range(2):
+            published_at = dt.datetime(2016, 5, i + 1, tzinfo=dt.UTC)
+            make_article(title=f"Early zebra {i}", published_at=published_at).tags.add(tag)
+        for i in range(4):
+            make_article(
+                title=f"Late zebra {i}", published_at=dt.datetime(2021, 5, 1, tzinfo=dt.UTC)
+            )
+        assert all(title.startswith("Late") for title in titles(found("zebra")))
+
+        by_tag = found("zebra", tag="old")
+        assert sorted(titles(by_tag)) == ["Early zebra 0", "Early zebra 1"]
+        assert by_tag.total == 2 and not by_tag.capped
+        # A chosen tag or year counts what the search found: exact, as it was not capped.
+        assert [(o.label, o.count_text) for o in by_tag.tags] == [("Old", "2")]
+        assert [(o.label, o.count_text) for o in by_tag.years] == [("2016", "2")]
+
+        by_year = found("zebra", year=2016)
+        assert sorted(titles(by_year)) == ["Early zebra 0", "Early zebra 1"]
+        assert [(o.label, o.count_text, o.selected) for o in by_year.years] == [
+            ("2021", "3+", False),
+            ("2016", "2", True),
+        ]
+
+    def test_an_unknown_tag_finds_nothing(self, engine):
+        make_article(title="Zebra")
+        page = found("zebra", tag="no-such-tag")
+        assert page.total == 0 and page.results == []
+
+
+@on_postgres
+class TestTimeout:
+    """A search PostgreSQL cancels tells the reader to be more specific; it is never a 500."""
+
+    @pytest.fixture
+    def slow(self, monkeypatch):
+        monkeypatch.setattr(search, "STATEMENT_TIMEOUT_MS", 20)
+        monkeypatch.setattr(search, "_COMPILED", {})  # the slow query is another query
+        sleep = RawSQL("(SELECT true FROM pg_sleep(0.5))", [], output_field=BooleanField())
+        monkeypatch.setitem(
+            search.VISIBLE, search.Kind.ARTICLE, lambda: Article.objects.published().filter(sleep)
+        )
+        make_article(title="Zebra")
+
+    def test_search_that_takes_too_long_comes_back_timed_out(self, slow):
+        page = search.search(query="zebra")
+        assert page.timed_out and page.results == [] and page.total == 0
+
+    def test_page_asks_for_more_specific_words(self, client, slow):
+        response = client.get(reverse("timeline:search"), {"q": "zebra"})
+        assert response.status_code == 200
+        text = text_of(response)
+        assert "This search took too long — try more specific words." in text
+        assert "results for" not in text and results_of(response) == []
+
+    def test_other_database_errors_are_not_hidden(self, monkeypatch):
+        monkeypatch.setattr(search, "_COMPILED", {})
+        broken = RawSQL("(SELECT 1 / 0 = 1)", [], output_field=BooleanField())
+        monkeypatch.setitem(
+            search.VISIBLE, search.Kind.ARTICLE, lambda: Article.objects.published().filter(broken)
+        )
+        make_article(title="Zebra")
+        with pytest.raises(DataError):
+            search.search(query="zebra")
+
+
 @pytest.mark.parametrize("engine_name", ["database", "fallback"])
-def test_queries_are_pinned(client, django_assert_max_num_queries, monkeypatch, engine_name):
-    """Guards against N+1 queries: facets (2), one page, one query per kind shown (+ quotes'
-    articles), however many results there are."""
+@pytest.mark.parametrize("filters", [{}, {"tag": "savanna", "year": "2021", "type": "article"}])
+def test_queries_are_pinned(
+    client, django_assert_max_num_queries, monkeypatch, engine_name, filters
+):
+    """Guards against N+1 queries: the candidates of every kind, their facets and the total
+    in one query (with PostgreSQL's settings and the tag's id in one more, in a transaction),
+    then one query per kind shown, however many results there are."""
     if engine_name == "fallback":
         monkeypatch.setattr(search, "uses_full_text", lambda: False)
-    tag = make_tag()
+    tag = make_tag(name="Savanna", slug="savanna")
     story = make_story()
     for i in range(8):  # 32 results: more than a page
-        article = make_article(title=f"Zebra {i}", story=story)
+        article = make_article(
+            title=f"Zebra {i}", story=story, published_at=dt.datetime(2021, 4, 1, tzinfo=dt.UTC)
+        )
         article.tags.add(tag)
         make_update(article, headline=f"Zebra update {i}")
         place_quote(article, make_quote(text=f"Zebra quote {i}"))
         make_entry(story, f"{1950 + i}", text=f"Zebra entry {i}")
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("timeline:search"), {"q": "zebra"})
-    assert len(results_of(response)) == search.PER_PAGE
+        response = client.get(reverse("timeline:search"), {"q": "zebra", **filters})
+    assert len(results_of(response)) == (8 if filters else search.PER_PAGE)
