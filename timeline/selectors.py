@@ -22,6 +22,7 @@ from timeline.models import (
     EditionStatus,
     Embed,
     Placement,
+    Quote,
     QuotePlacement,
     Reference,
     RelatedLink,
@@ -88,11 +89,10 @@ def html_to_text(value):
 
 def article_page(*, slug, preview=False):
     """
-    The article at `slug` with everything on its page, in 5 queries however much it holds:
-    the article with its story, category, tags, references, embeds and editions (the short
-    lists ride along as JSON, see timeline.json_lists), its updates, its quotes, its related
-    posts, and its story's timeline. Each query is compiled once per process
-    (timeline.prepared).
+    The article at `slug` with everything on its page, in 2 queries however much it holds:
+    the article with its story and category and, riding along as JSON (timeline.json_lists),
+    its tags, references, embeds, editions, updates, quotes and related posts; then its
+    story's timeline. Both are compiled once per process (timeline.prepared).
 
     Public readers (`preview=False`) get only published articles and published updates; staff
     previewing also see drafts and scheduled updates. Raises Http404 otherwise.
@@ -102,12 +102,19 @@ def article_page(*, slug, preview=False):
         raise Http404("No such article.")
     article = found[0]
     editions = instances(Edition, article.edition_rows, order_by=("-go_live_at", "-pk"))
-    for edition in editions:
-        edition.article = article
-    updates = _UPDATES[preview](article_id=article.pk)
-    placements = _PLACEMENTS(article_id=article.pk)
-    related = _RELATED[preview](article_id=article.pk)
-    for child in (*updates, *placements, *related):
+    updates = instances(Update, article.update_rows, order_by=("-dated_at", "-pk"))
+    quotes = {quote.pk: quote for quote in instances(Quote, article.quote_rows)}
+    placements = instances(
+        QuotePlacement, article.placement_rows, order_by=("placement", "order", "pk")
+    )
+    targets = {target.pk: target for target in instances(Article, article.target_rows)}
+    related = instances(RelatedLink, article.related_rows, order_by=("order", "pk"))
+    for placement in placements:
+        placement.quote = quotes[placement.quote_id]
+    for link in related:
+        if link.target_id:
+            link.target = targets[link.target_id]
+    for child in (*editions, *updates, *placements, *related):
         child.article = article  # as a prefetch would: no query to read it back
 
     return ArticlePage(
@@ -127,53 +134,39 @@ def article_page(*, slug, preview=False):
     )
 
 
+# What a related post shows of the article it links to (its title and address).
+TARGET_FIELDS = ["id", "slug", "title", "status"]
+
+
 def _article_queryset(preview):
     articles = Article.objects.select_related("story", "category").annotate(
         tag_rows=json_list(Tag.objects.all(), "articles"),
         reference_rows=json_list(Reference.objects.all(), "article"),
         embed_rows=json_list(Embed.objects.all(), "article"),
         edition_rows=json_list(Edition.objects.shown(), "article"),
+        update_rows=json_list(_updates_queryset(preview), "article"),
+        placement_rows=json_list(QuotePlacement.objects.all(), "article"),
+        quote_rows=json_list(Quote.objects.all(), "placements__article"),
+        related_rows=json_list(_related_queryset(preview), "article"),
+        target_rows=json_list(Article.objects.all(), "linked_from__article", fields=TARGET_FIELDS),
     )
     return articles if preview else articles.published()
 
 
 def _updates_queryset(preview):
-    updates = Update.objects.order_by("-dated_at", "-pk")
-    return updates if preview else updates.published()
+    return Update.objects.all() if preview else Update.objects.published()
 
 
 def _related_queryset(preview):
-    related = RelatedLink.objects.select_related("target").order_by("order", "pk")
-    return (
-        related if preview else related.exclude(target__status__in=[Status.DRAFT, Status.SCHEDULED])
-    )
+    related = RelatedLink.objects.all()
+    if preview:
+        return related
+    return related.exclude(target__status__in=[Status.DRAFT, Status.SCHEDULED])
 
 
 _ARTICLE = {
     preview: Prepared(
         lambda slug, preview=preview: _article_queryset(preview).filter(slug=slug)[:1], slug=SLUG
-    )
-    for preview in (False, True)
-}
-_UPDATES = {
-    preview: Prepared(
-        lambda article_id, preview=preview: _updates_queryset(preview).filter(
-            article_id=article_id
-        ),
-        article_id=ID,
-    )
-    for preview in (False, True)
-}
-_PLACEMENTS = Prepared(
-    lambda article_id: QuotePlacement.objects.select_related("quote").filter(article_id=article_id),
-    article_id=ID,
-)
-_RELATED = {
-    preview: Prepared(
-        lambda article_id, preview=preview: _related_queryset(preview).filter(
-            article_id=article_id
-        ),
-        article_id=ID,
     )
     for preview in (False, True)
 }
