@@ -16,12 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import ExtractMonth
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
-from timeline import anniversaries, dates
+from timeline import anniversaries, dates, links
 from timeline.text import render_inline, render_markdown
 
 
@@ -114,7 +113,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("timeline:category", kwargs={"slug": self.slug})
+        return links.url("timeline:category", self.slug)
 
 
 class Tag(models.Model):
@@ -131,7 +130,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("timeline:tag", kwargs={"slug": self.slug})
+        return links.url("timeline:tag", self.slug)
 
 
 class Story(models.Model):
@@ -191,7 +190,7 @@ class Story(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("timeline:story", kwargs={"slug": self.slug})
+        return links.url("timeline:story", self.slug)
 
     def anniversary_go_live(self, year):
         return anniversaries.go_live_at(
@@ -291,7 +290,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("timeline:article", kwargs={"slug": self.slug})
+        return links.url("timeline:article", self.slug)
 
     @property
     def is_published(self):
@@ -781,7 +780,7 @@ class Edition(models.Model):
 
     def get_absolute_url(self):
         if self.status == EditionStatus.SUPERSEDED:
-            return reverse("timeline:edition", kwargs={"slug": self.article.slug, "key": self.key})
+            return links.url("timeline:edition", self.article.slug, self.key)
         return self.article.get_absolute_url()
 
     def is_overdue(self, now):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django import template
 from django.utils.safestring import mark_safe
 
-from timeline import dates, structured_data
+from timeline import dates, links, structured_data
 from timeline.models import UpdateKind
 from timeline.selectors import html_to_text
 
@@ -134,3 +134,9 @@ def json_ld(data):
     """Data as JSON escaped for a <script type="application/ld+json"> element."""
     # Safe: to_json escapes every <, > and & in the JSON text.
     return mark_safe(structured_data.to_json(data))
+
+
+@register.simple_tag
+def link(name, *args):
+    """{% url %} for the public pages' links, remembered after the first time (timeline.links)."""
+    return links.url(name, *args)
