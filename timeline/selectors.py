@@ -134,21 +134,37 @@ def article_page(*, slug, preview=False):
     )
 
 
-# What a related post shows of the article it links to (its title and address).
+# The columns a page shows, no more: the Markdown sources (the page shows the HTML made of them
+# on save) would double what each request reads. The instances built from these rows have the
+# other fields at their defaults: they are for showing, never for saving.
 TARGET_FIELDS = ["id", "slug", "title", "status"]
+UPDATE_FIELDS = [
+    *("id", "article_id", "kind", "dated_at", "headline", "body_html"),
+    *("status", "publish_at", "published_at", "anchor"),
+]
+EDITION_FIELDS = [
+    *("id", "article_id", "kind", "year", "key", "title", "go_live_at", "status"),
+    *("went_live_at", "is_late"),
+]
 
 
 def _article_queryset(preview):
-    articles = Article.objects.select_related("story", "category").annotate(
-        tag_rows=json_list(Tag.objects.all(), "articles"),
-        reference_rows=json_list(Reference.objects.all(), "article"),
-        embed_rows=json_list(Embed.objects.all(), "article"),
-        edition_rows=json_list(Edition.objects.shown(), "article"),
-        update_rows=json_list(_updates_queryset(preview), "article"),
-        placement_rows=json_list(QuotePlacement.objects.all(), "article"),
-        quote_rows=json_list(Quote.objects.all(), "placements__article"),
-        related_rows=json_list(_related_queryset(preview), "article"),
-        target_rows=json_list(Article.objects.all(), "linked_from__article", fields=TARGET_FIELDS),
+    articles = (
+        Article.objects.select_related("story", "category")
+        .defer("body", "lede")
+        .annotate(
+            tag_rows=json_list(Tag.objects.all(), "articles"),
+            reference_rows=json_list(Reference.objects.all(), "article"),
+            embed_rows=json_list(Embed.objects.all(), "article"),
+            edition_rows=json_list(Edition.objects.shown(), "article", fields=EDITION_FIELDS),
+            update_rows=json_list(_updates_queryset(preview), "article", fields=UPDATE_FIELDS),
+            placement_rows=json_list(QuotePlacement.objects.all(), "article"),
+            quote_rows=json_list(Quote.objects.all(), "placements__article"),
+            related_rows=json_list(_related_queryset(preview), "article"),
+            target_rows=json_list(
+                Article.objects.all(), "linked_from__article", fields=TARGET_FIELDS
+            ),
+        )
     )
     return articles if preview else articles.published()
 
