@@ -148,6 +148,9 @@ class TestArticlePage:
             ]
         assert len(shown) == 12
         assert ">Target</a>" in shown[2]
+        # The Markdown sources are not read: deferred, so nothing shows a blank instead.
+        assert page.article.get_deferred_fields() == {"body", "lede"}
+        assert page.updates[0].get_deferred_fields() == {"body"}
 
 
 class TestStoryTimeline:

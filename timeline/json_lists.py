@@ -17,7 +17,7 @@ import datetime as dt
 import functools
 
 from django.db import models
-from django.db.models import Aggregate, JSONField, OuterRef, Subquery
+from django.db.models import DEFERRED, Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -51,13 +51,16 @@ def json_list(queryset, link, fields=None):
 def instances(model, rows, *, order_by=("pk",)):
     """The JSON rows of json_list() as unsaved-looking-but-saved instances of `model`, sorted."""
     converters = _converters(model)
+    attnames = [field.attname for field in model._meta.concrete_fields]
     objects = []
     for row in rows or []:
         for name, convert in converters:
             value = row.get(name)
             if value is not None:
                 row[name] = convert(value)
-        obj = model(**row)
+        # Positional, in field order, as Model.from_db() builds instances (the fast path of
+        # Model.__init__); a column left out of the JSON is deferred, as with only().
+        obj = model(*[row.get(name, DEFERRED) for name in attnames])
         obj._state.adding = False
         obj._state.db = "default"
         objects.append(obj)

@@ -135,8 +135,7 @@ def article_page(*, slug, preview=False):
 
 
 # The columns a page shows, no more: the Markdown sources (the page shows the HTML made of them
-# on save) would double what each request reads. The instances built from these rows have the
-# other fields at their defaults: they are for showing, never for saving.
+# on save) would double what each request reads. The other fields are deferred, as with only().
 TARGET_FIELDS = ["id", "slug", "title", "status"]
 UPDATE_FIELDS = [
     *("id", "article_id", "kind", "dated_at", "headline", "body_html"),
