@@ -22,7 +22,6 @@ from django.utils.safestring import mark_safe
 
 from timeline import dates
 from timeline.templatetags.newsroom import (
-    house_date,
     machine_date,
     provenance,
     safe_url,
@@ -265,10 +264,8 @@ def references(items):
         if ref.outlet:
             line += f', <cite class="references__outlet">{escape(ref.outlet)}</cite>'
         if ref.published_on:
-            line += (
-                f', <time datetime="{escape(machine_date(ref.published_on))}">'
-                f"{escape(house_date(ref.published_on_date))}</time>"
-            )
+            machine, display = _entry_dates(ref.published_on, None)
+            line += f', <time datetime="{escape(machine)}">{escape(display)}</time>'
         if ref.accessed_on:
             day = ref.accessed_on
             line += (
