@@ -251,6 +251,14 @@ class TestWhatReadersSee:
             assert f'name="{name}"' in html
         assert f'action="{post_url(article)}"' in html
 
+    def test_each_article_form_posts_to_its_own_article(self, client, article):
+        """The blank form is rendered once per process; each article puts its address in."""
+        other = make_article(title="Another")
+        for shown in (article, other, article):
+            html = comments_section(page(client, shown))
+            assert html.count('action="') == 1
+            assert f'action="{post_url(shown)}"' in html
+
     def test_frozen_edition_snapshots_have_no_comment_form(self, client):
         from timeline import services as editorial
 
