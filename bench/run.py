@@ -51,7 +51,7 @@ BUDGETS = {
     "worker_rss_mb": 150.0,
     "queries": 8,
 }
-LATENCY_PAGES = ("timeline", "on-this-day", "search")
+LATENCY_PAGES = ("timeline", "on-this-day", "search", "search-common")
 
 
 @dataclass
