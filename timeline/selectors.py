@@ -4,6 +4,7 @@ Reads that cross models: everything one page shows, fetched in a fixed number of
 
 import calendar
 import datetime as dt
+import functools
 import html
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -56,14 +57,17 @@ class ArticlePage:
     preview: bool = False
     snapshot: "Edition | None" = None  # set when this is a frozen edition's page
 
-    @property
+    # The derived values below are read several times per render (meta tags, header, JSON-LD):
+    # worked out once per page.
+
+    @functools.cached_property
     def date_modified(self):
         """The newest published update, else the first publication."""
         stamps = [u.published_at for u in self.updates if u.status == Status.PUBLISHED]
         stamps.append(self.article.published_at)
         return max((s for s in stamps if s), default=None)
 
-    @property
+    @functools.cached_property
     def last_updated(self):
         """date_modified when it is later than the first publication, else None."""
         published, modified = self.article.published_at, self.date_modified
@@ -74,7 +78,7 @@ class ArticlePage:
         """Drafts and scheduled updates: only ever present in a staff preview."""
         return [u for u in self.updates if u.status != Status.PUBLISHED]
 
-    @property
+    @functools.cached_property
     def description(self):
         """For search results and share cards: the summary, else the start of the lede."""
         if self.article.summary:
