@@ -38,7 +38,6 @@ from django.db import DEFAULT_DB_ALIAS, connections
 # and negative ids.
 SLUG = "\x00prepared-slug"
 ID = -7_000_001
-OTHER_ID = -7_000_002
 
 
 class Prepared:
