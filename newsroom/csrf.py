@@ -25,6 +25,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import get_callable
 from django.utils.http import is_same_domain
 from django.views.decorators.csrf import csrf_exempt
@@ -65,7 +66,7 @@ def rejection(request):
 def trusted(request, origin):
     try:
         own = f"{request.scheme}://{request.get_host()}"
-    except Exception:  # DisallowedHost: the request is refused elsewhere anyway
+    except DisallowedHost:  # the request is refused elsewhere anyway
         return False
     if origin == own:
         return True

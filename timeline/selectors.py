@@ -285,10 +285,10 @@ def story_timeline(story, *, until=None):
     return [TimelineRow(*row, story) for row in rows]
 
 
-def _timeline_rows(story_id, **until):
+def _timeline_rows(story_id, until=None):
     entries = TimelineEntry.objects.filter(story_id=story_id).chronological()
-    if until:
-        entries = entries.filter(date_lower__lte=until["until"])
+    if until is not None:
+        entries = entries.filter(date_lower__lte=until)
     return entries.values_list(*TIMELINE_ROW_FIELDS)
 
 

@@ -31,43 +31,25 @@ _SHOWN_ON = Prepared(
 
 
 @register.simple_tag
-def blank_comment_fields():
-    """The fields of an empty comment form (rendered once per process, see below)."""
-    return _once(_render_blank_fields)
-
-
-@register.simple_tag
 def blank_comment_form(article):
     """
     The empty comment form of `article`. It is the same on every article but for its action,
     and the same for every reader (it has no CSRF token, see newsroom.csrf), so each process
-    renders comments/_form.html once, with a placeholder action, and puts each article's own
-    address in: rendering Django forms was an eighth of a cold article page.
+    renders comments/_form.html once, for a placeholder article, and puts each article's own
+    address in: rendering Django forms was an eighth of a cold article page. Rendered afresh in
+    DEBUG, where templates change under a running server.
     """
-    html = _once(_render_blank_form)
-    return mark_safe(html.replace(_PLACEHOLDER, f'action="{escape(_action(article.slug))}"'))
-
-
-_PLACEHOLDER_SLUG = "comment-form-placeholder"
-_PLACEHOLDER = 'action="\ue000comment-form-action\ue000"'
+    html, placeholder = _blank_form() if not settings.DEBUG else _blank_form.__wrapped__()
+    return mark_safe(html.replace(placeholder, _action(article.slug)))
 
 
 def _action(slug):
-    return links.url("comments:post", slug)
-
-
-def _once(render):
-    """Rendered once per process; afresh in DEBUG, where templates change under the server."""
-    return render() if not settings.DEBUG else render.__wrapped__()
+    return f'action="{escape(links.url("comments:post", slug))}"'
 
 
 @cache
-def _render_blank_fields():
-    return render_to_string("comments/_fields.html", {"form": CommentForm()})
-
-
-@cache
-def _render_blank_form():
-    article = Article(slug=_PLACEHOLDER_SLUG)
-    html = render_to_string("comments/_form.html", {"form": None, "article": article})
-    return html.replace(f'action="{escape(_action(_PLACEHOLDER_SLUG))}"', _PLACEHOLDER)
+def _blank_form():
+    """(the form's HTML, the placeholder article's action in it)."""
+    slug = "comment-form-placeholder"
+    context = {"form": CommentForm(), "article": Article(slug=slug)}
+    return render_to_string("comments/_form.html", context), _action(slug)
