@@ -58,7 +58,7 @@ def big_tables():
 def seq_scans(sql, big):
     if not big or not sql.lstrip().upper().startswith(("SELECT", "WITH", "(")):
         return []
-    from timeline.prepared import explain
+    from timeline.selectors.prepared import explain
 
     with connection.cursor() as cursor:
         plan = explain(cursor, sql)

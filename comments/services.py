@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from comments.models import Comment, CommentStatus
-from timeline import caching
+from timeline.site import page_cache as caching
 
 RATE_LIMIT = 5
 RATE_WINDOW = 10 * 60

@@ -18,8 +18,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from editorial import preview, services
-from timeline import permissions, selectors, structured_data
+from timeline import permissions, selectors
 from timeline.models import Article, Edition, EditionStatus
+from timeline.site import structured_data
 from timeline.text import render_markdown
 
 MAX_MARKDOWN_CHARS = 2_000_000

@@ -80,8 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Inside CSRF, auth, messages and CSP, so pages served from it still get their cookie and
-    # header; anonymous readers only (see timeline.caching).
-    "timeline.caching.PageCacheMiddleware",
+    # header; anonymous readers only (see timeline.site.page_cache).
+    "timeline.site.page_cache.PageCacheMiddleware",
     # Records request.user as history_user on every historical row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
     "newsroom.middleware.AdminNoStoreMiddleware",
@@ -106,7 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "timeline.context_processors.newsroom",
+                "timeline.site.context_processors.newsroom",
             ],
         },
     },
@@ -121,8 +121,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The public pages' queries bind on the server (timeline.prepared) so psycopg can prepare
-    # them: PostgreSQL then plans each once per connection. "off" behind a transaction-mode
+    # The public pages' queries bind on the server (timeline.selectors.prepared) so psycopg can
+    # prepare them: PostgreSQL then plans each once per connection. "off" behind a transaction-mode
     # pooler (PgBouncer without prepared statement support).
     _prepare = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
@@ -145,12 +145,12 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    # Whole pages for anonymous readers (timeline.caching), shared by every server.
+    # Whole pages for anonymous readers (timeline.site.page_cache), shared by every server.
     CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "newsroom-pages"}
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # Per process; invalidated through PAGE_CACHE["GENERATION_FILE"] (timeline.caching).
+        # Per process; invalidated through PAGE_CACHE["GENERATION_FILE"] (timeline.site.page_cache).
         # 300 pages of 50-120 KB stay well inside a worker's memory budget (150 MB).
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -159,7 +159,7 @@ else:
         },
     }
 
-# The anonymous page cache (timeline.caching). Tests render every page afresh unless a test
+# The anonymous page cache (timeline.site.page_cache). Tests render every page afresh unless a test
 # turns it on; PAGE_CACHE=0 turns it off (the benchmark's cold runs).
 PAGE_CACHE = {
     "ENABLED": env_bool("PAGE_CACHE", not env_bool("TESTING")),

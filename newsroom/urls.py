@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from timeline import sitemaps
+from timeline.site import sitemaps
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from tests.factories import make_article
 from tests.pages import elements, link, text_of
-from timeline import reader_views
 from timeline.models import Status
+from timeline.site import views
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ class TestMonth:
 class TestPagination:
     @pytest.fixture
     def many(self, monkeypatch):
-        monkeypatch.setattr(reader_views.ArchiveYearView, "paginate_by", 3)
+        monkeypatch.setattr(views.ArchiveYearView, "paginate_by", 3)
         for day in range(1, 8):
             published(f"Day {day}", 2019, 6, day, 9)
 

@@ -1,6 +1,6 @@
 """
-The anonymous page cache (timeline.caching): what is cached, for whom, with which headers, and
-that no stale page is ever served once a change has committed. Also the static files' headers.
+The anonymous page cache (timeline.site.page_cache): what is cached, for whom, with which headers,
+and that no stale page is ever served once a change has committed. Also the static files' headers.
 """
 
 import datetime as dt
@@ -19,8 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from comments.models import Comment, CommentStatus
 from comments.services import moderate
 from tests.factories import NOW, make_article, make_story, make_tag, make_update, make_user
-from timeline import caching, services
+from timeline import services
 from timeline.models import Status
+from timeline.site import page_cache as caching
 
 pytestmark = pytest.mark.django_db
 

@@ -29,8 +29,9 @@ from tests.factories import (
     make_update,
     make_user,
 )
-from timeline import presence, revisions
+from timeline import revisions
 from timeline.models import Article, Story
+from timeline.revisions import presence
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,9 @@ from tests.factories import (
     make_tag,
     make_update,
 )
-from timeline import feeds, services
+from timeline import services
 from timeline.models import Status
+from timeline.site import feeds
 
 pytestmark = pytest.mark.django_db
 

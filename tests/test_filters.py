@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from tests.factories import make_article, make_entry, make_story, make_tag
 from tests.pages import elements, link, text_of
-from timeline import dates, reader_views
-from timeline.filters import TimelineFilter
+from timeline import dates
 from timeline.models import TimelineEntry
+from timeline.site import views
+from timeline.site.filters import TimelineFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +184,7 @@ class TestInvalidInput:
         assert client.get(*url(story, page="0")).status_code == 404
 
     def test_page_past_the_end_shows_the_last_page(self, client, story, monkeypatch):
-        monkeypatch.setattr(reader_views.StoryTimelineView, "paginate_by", 4)
+        monkeypatch.setattr(views.StoryTimelineView, "paginate_by", 4)
         response = client.get(*url(story, page="99999"))
         assert response.status_code == 200
         assert "Page 3 of 3" in text_of(response)
@@ -195,7 +196,7 @@ class TestInvalidInput:
 
 class TestPagesAndStates:
     def test_page_links_keep_the_filters_and_drop_empty_ones(self, client, story, monkeypatch):
-        monkeypatch.setattr(reader_views.StoryTimelineView, "paginate_by", 2)
+        monkeypatch.setattr(views.StoryTimelineView, "paginate_by", 2)
         params = {"date_from": "1986", "date_to": "2005", "words": "", "precision": ""}
         first = client.get(*url(story, **params))
         next_href = link(first, "Next →")

@@ -7,7 +7,7 @@ from django import forms
 
 from tests.factories import make_article, make_entry, make_story
 from timeline import dates
-from timeline.forms import (
+from timeline.admin.forms import (
     ArticleForm,
     MixedDateField,
     QuoteForm,

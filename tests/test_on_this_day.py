@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from tests.factories import make_article, make_entry, make_story
 from tests.pages import elements, link, text_of
-from timeline import reader_views, selectors
+from timeline import selectors
 from timeline.models import Status
+from timeline.site import views
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def today(monkeypatch):
     class Today:
         value = TODAY
 
-    monkeypatch.setattr(reader_views, "local_today", lambda: Today.value)
+    monkeypatch.setattr(views, "local_today", lambda: Today.value)
     return Today
 
 
@@ -168,7 +169,7 @@ class TestDates:
         monkeypatch.undo()  # the real local_today, not the fixture's
         late = dt.datetime(2026, 4, 25, 23, 30, tzinfo=dt.UTC)
         monkeypatch.setattr(timezone, "now", lambda: late)
-        assert reader_views.local_today() == dt.date(2026, 4, 26)
+        assert views.local_today() == dt.date(2026, 4, 26)
 
     def test_today_page_shows_today_and_links_the_days_around(self, client, story, today):
         today.value = dt.date(2026, 12, 31)

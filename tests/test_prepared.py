@@ -1,4 +1,4 @@
-"""timeline.prepared: querysets compiled once, run with each call's values."""
+"""timeline.selectors.prepared: querysets compiled once, run with each call's values."""
 
 import datetime as dt
 import os
@@ -13,7 +13,7 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from tests.factories import make_article, make_entry, make_story
 from timeline.models import Article, Status, TimelineEntry
-from timeline.prepared import ID, SLUG, Prepared
+from timeline.selectors.prepared import ID, SLUG, Prepared
 
 pytestmark = pytest.mark.django_db
 

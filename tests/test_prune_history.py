@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from tests.factories import make_article, make_story, make_tag, make_user
-from timeline import history
 from timeline.models import Article, Story
+from timeline.revisions import history
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ from timeline.models import (
     TimelineEntry,
     Update,
 )
-from timeline.prepared import explain
+from timeline.selectors.prepared import explain
 from timeline.text import render_inline, render_markdown
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 
 from tests.factories import make_article, make_story, make_update
-from timeline import schedule, services
+from timeline import services
+from timeline.editions import schedule
 from timeline.models import Article, Edition, EditionKind, EditionStatus, Status, Story
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,9 @@ from tests.factories import (
     make_update,
     place_quote,
 )
-from timeline import rendering, selectors
+from timeline import selectors
 from timeline.models import Placement, Status
+from timeline.site import rendering
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,9 @@ from tests.factories import (
     make_tag,
     make_update,
 )
-from timeline import services, sitemaps
+from timeline import services
 from timeline.models import Status
+from timeline.site import sitemaps
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,6 @@ class TimelineConfig(AppConfig):
 
     def ready(self):
         # Cache invalidation (every content write bumps the page cache), not domain logic.
-        from timeline import caching
+        from timeline.site import page_cache as caching
 
         caching.connect_signals()

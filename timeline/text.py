@@ -6,8 +6,11 @@ the allowlist below, so whatever an editor (or an attacker with an editor's pass
 no script, style, event handler or foreign frame reaches a reader's page.
 """
 
+import html as html_lib
+
 import markdown
 import nh3
+from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "h2", "h3", "h4",
@@ -43,3 +46,8 @@ def render_inline(text: str) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return html
+
+
+def html_to_text(value: str) -> str:
+    """Sanitised HTML to plain text (entities decoded), for meta tags, feeds, JSON-LD, snippets."""
+    return " ".join(html_lib.unescape(strip_tags(value or "")).split())

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from timeline import feeds, reader_views, views
+from timeline.site import feeds, views
 
 app_name = "timeline"
 
@@ -26,21 +26,21 @@ urlpatterns += [
 ]
 
 # Reader discovery: a story's timeline filtered, on this day, date archives, search.
-register_converter(reader_views.MonthDayConverter, "dd")
+register_converter(views.MonthDayConverter, "dd")
 urlpatterns += [
     path(
         "stories/<slug:slug>/timeline/",
-        reader_views.StoryTimelineView.as_view(),
+        views.StoryTimelineView.as_view(),
         name="story_timeline",
     ),
-    path("on-this-day/", reader_views.on_this_day, name="on_this_day_today"),
-    path("on-this-day/<dd:month>-<dd:day>/", reader_views.on_this_day, name="on_this_day"),
-    path("archive/", reader_views.ArchiveIndexPageView.as_view(), name="archive"),
-    path("archive/<int:year>/", reader_views.ArchiveYearView.as_view(), name="archive_year"),
+    path("on-this-day/", views.on_this_day, name="on_this_day_today"),
+    path("on-this-day/<dd:month>-<dd:day>/", views.on_this_day, name="on_this_day"),
+    path("archive/", views.ArchiveIndexPageView.as_view(), name="archive"),
+    path("archive/<int:year>/", views.ArchiveYearView.as_view(), name="archive_year"),
     path(
         "archive/<int:year>/<dd:month>/",
-        reader_views.ArchiveMonthView.as_view(),
+        views.ArchiveMonthView.as_view(),
         name="archive_month",
     ),
-    path("search/", reader_views.search_page, name="search"),
+    path("search/", views.search_page, name="search"),
 ]

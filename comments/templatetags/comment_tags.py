@@ -10,7 +10,7 @@ from comments.forms import CommentForm
 from comments.models import Comment
 from timeline import links
 from timeline.models import Article
-from timeline.prepared import ID, Prepared
+from timeline.selectors.prepared import ID, Prepared
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def approved_comments(article):
     return comments
 
 
-# Compiled once per process: this query is on every article page (timeline.prepared).
+# Compiled once per process: this query is on every article page (timeline.selectors.prepared).
 _SHOWN_ON = Prepared(
     lambda article_id: Comment.objects.shown_on(Article(pk=article_id)), article_id=ID
 )

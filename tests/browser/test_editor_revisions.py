@@ -9,8 +9,9 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import make_article, make_update, make_user
-from timeline import presence, revisions
+from timeline import revisions
 from timeline.models import Article
+from timeline.revisions import presence
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

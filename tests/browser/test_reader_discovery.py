@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from timeline import demo, reader_views
+from timeline import demo
+from timeline.site import views
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +17,7 @@ NOW = dt.datetime(2026, 4, 26, 10, 0, tzinfo=dt.UTC)
 def chernobyl(monkeypatch):
     """The demo story (47 timeline entries, 3 articles), on its fortieth anniversary."""
     demo.load_demo(now=NOW)
-    monkeypatch.setattr(reader_views, "local_today", lambda: NOW.date())
+    monkeypatch.setattr(views, "local_today", lambda: NOW.date())
 
 
 def test_reader_filters_the_timeline_and_pages_through_it(page, screenshot, chernobyl):

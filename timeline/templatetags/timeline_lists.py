@@ -1,12 +1,12 @@
 """
 {% timeline_entries entries %}, {% update_list updates %}, {% article_card article %} and the
 article's sections (quotes, body, related posts, references, embeds, editions): the lists of a
-page, built in Python (timeline/rendering.py) rather than one {% include %} per item.
+page, built in Python (timeline/site/rendering.py) rather than one {% include %} per item.
 """
 
 from django import template
 
-from timeline import rendering
+from timeline.site import rendering
 
 register = template.Library()
 

@@ -35,7 +35,8 @@ from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
-from timeline import anniversaries, caching, dates
+from timeline import dates
+from timeline.editions import anniversaries
 from timeline.models import (
     Article,
     Category,
@@ -55,6 +56,7 @@ from timeline.models import (
     Update,
     UpdateKind,
 )
+from timeline.site import page_cache as caching
 from timeline.text import render_inline, render_markdown
 
 PEER_SLUG = "bench-peer-sized"

@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from timeline import schedule
+from timeline.editions import schedule
 
 
 def aware_datetime(value):

@@ -5,17 +5,14 @@ Reads that cross models: everything one page shows, fetched in a fixed number of
 import calendar
 import datetime as dt
 import functools
-import html
 from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from timeline import dates, history
-from timeline.json_lists import instances, json_list
+from timeline import dates
 from timeline.models import (
     Article,
     Category,
@@ -33,7 +30,10 @@ from timeline.models import (
     TimelineEntry,
     Update,
 )
-from timeline.prepared import ID, SLUG, Prepared
+from timeline.revisions import history
+from timeline.selectors.json_lists import instances, json_list
+from timeline.selectors.prepared import ID, SLUG, Prepared
+from timeline.text import html_to_text
 
 
 @dataclass
@@ -86,17 +86,13 @@ class ArticlePage:
         return Truncator(html_to_text(self.article.lede_html)).words(40)
 
 
-def html_to_text(value):
-    """Sanitised HTML to plain text (entities decoded), for meta tags and JSON-LD."""
-    return " ".join(html.unescape(strip_tags(value or "")).split())
-
-
 def article_page(*, slug, preview=False):
     """
     The article at `slug` with everything on its page, in 2 queries however much it holds:
-    the article with its story and category and, riding along as JSON (timeline.json_lists),
-    its tags, references, embeds, editions, updates, quotes and related posts; then its
-    story's timeline. Both are compiled once per process (timeline.prepared).
+    the article with its story and category and, riding along as JSON
+    (timeline.selectors.json_lists), its tags, references, embeds, editions, updates, quotes
+    and related posts; then its story's timeline. Both are compiled once per process
+    (timeline.selectors.prepared).
 
     Public readers (`preview=False`) get only published articles and published updates; staff
     previewing also see drafts and scheduled updates. Raises Http404 otherwise.
@@ -255,7 +251,7 @@ def _body_with_inline_quotes(html, placements):
 @dataclass(slots=True)
 class TimelineRow:
     """
-    A timeline entry as a page shows it: the columns timeline.rendering reads, not a model
+    A timeline entry as a page shows it: the columns timeline.site.rendering reads, not a model
     instance. A story's timeline runs to hundreds of entries (500 on an average story at
     newsroom scale) and building a TimelineEntry for each cost several times what reading its
     row did (profiled: README, "Performance").
@@ -357,21 +353,6 @@ def public_timeline_entries():
     return TimelineEntry.objects.filter(
         Exists(Article.objects.published().filter(story_id=OuterRef("story_id")))
     )
-
-
-def get_page_or_404(paginator, number):
-    """
-    The page `number` of `paginator`: missing is the first page, past the end is the last one
-    (a bookmarked filter may match fewer entries today), anything else but digits is a 404.
-    """
-    number = number or 1
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        raise Http404("Page numbers are whole numbers.") from None
-    if number < 1:
-        raise Http404("Page numbers start at 1.")
-    return paginator.get_page(number)
 
 
 def story_for_timeline(*, slug):
@@ -486,8 +467,8 @@ def on_this_day(*, month, day, today):
     with how many years ago that was (from `today`); the published articles whose story's
     anniversary it is; and, apart, the month-precision entries of that month (a month never
     matches a day). Raises Http404 for a date that does not exist in any year (02-30, 13-01).
-    On 28 February of a common year, 29 February is included, as timeline.anniversaries does
-    for the anniversary editions.
+    On 28 February of a common year, 29 February is included, as timeline.editions.anniversaries
+    does for the anniversary editions.
     """
     if not valid_month_day(month, day):
         raise Http404("No such date.")

@@ -41,8 +41,8 @@ Each facet is counted with the other filters applied, so a tag or year filter ad
 set without it (two with both); a chosen tag or year counts what the search found.
 
 The candidate query is compiled once per shape (which kinds, which filters) and reused with
-each search's values (Slot; compiling it took 15 ms). Not timeline.prepared: a search's words
-appear in every arm, and each run must be planned for its own words (rare words want the GIN
+each search's values (Slot; compiling it took 15 ms). Not timeline.selectors.prepared: a search's
+words appear in every arm, and each run must be planned for its own words (rare words want the GIN
 index, common ones the primary key), which a prepared statement's generic plan would not do.
 
 On PostgreSQL the queries run in a transaction with a ``statement_timeout`` and planner
@@ -56,7 +56,6 @@ A result's year is the year of its own date: first publication of an article, th
 update, when a quote was said (undated quotes have none) and the start of a timeline entry.
 """
 
-import html
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -88,13 +87,14 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat, ExtractYear, Replace, Substr
 from django.utils import timezone
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from timeline import dates, selectors
+from timeline.formatting import machine_date
 from timeline.models import Article, Quote, QuotePlacement, Status, Tag, TimelineEntry, Update
-from timeline.prepared import ID, Prepared
-from timeline.templatetags.newsroom import machine_date
+from timeline.selectors.prepared import ID, Prepared
+from timeline.text import html_to_text as plain_text
 
 CONFIG = "english"  # must match migration 0003
 COLUMN = "search_vector"
@@ -549,8 +549,8 @@ def search(*, query, kind="", tag="", year=None, page=None, per_page=None):
     page. On PostgreSQL one more sets the timeout and finds the tag's id, and the transaction's
     BEGIN and COMMIT count too; on SQLite a tag is looked up on its own.
 
-    `kind`, `tag` (a slug) and `year` narrow the results; `page` is the page number as typed
-    (see selectors.get_page_or_404). An empty query, or one with no words, finds nothing. A
+    `kind`, `tag` (a slug) and `year` narrow the results; `page` is a page number from 1
+    (past the end is the last page). An empty query, or one with no words, finds nothing. A
     search PostgreSQL cancels after STATEMENT_TIMEOUT_MS comes back empty with `timed_out`.
     """
     result = SearchPage(query=query, kind=kind, tag=tag, year=year, candidates=CANDIDATES)
@@ -583,7 +583,7 @@ def _search(result, terms, *, tag_id, page, per_page):
 
     shown = sorted(main.of(kind), key=lambda candidate: candidate.best_first)
     paginator = Paginator(shown, per_page)
-    result.page_obj = selectors.get_page_or_404(paginator, page)
+    result.page_obj = paginator.get_page(page or 1)
     result.results = _results(list(result.page_obj.object_list), terms)
 
 
@@ -706,8 +706,9 @@ def _results(candidates, terms):
 
 def _shown(kind):
     """
-    A page's rows of one kind with their ts_headline, compiled once (timeline.prepared): the
-    ORM took 2 to 3 ms to compile each of these, a tenth of a search.
+    A page's rows of one kind with their ts_headline, compiled once
+    (timeline.selectors.prepared): the ORM took 2 to 3 ms to compile each of these, a tenth
+    of a search.
     """
     source = SOURCES[kind]
     return Prepared(
@@ -759,10 +760,6 @@ def _snippet(obj, source, terms):
         return highlight(obj.search_headline, is_html=True)
     text = " ".join(getattr(obj, name) for name in source.snippet_fields)
     return highlight(excerpt(plain_text(text) if source.snippet_is_html else text, terms.words))
-
-
-def plain_text(value):
-    return " ".join(html.unescape(strip_tags(value or "")).split())
 
 
 def excerpt(text, words, size=SNIPPET_CHARS):

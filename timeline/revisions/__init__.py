@@ -33,7 +33,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 
-from timeline import dates, history
+from timeline import dates
+from timeline.formatting import join_names
 from timeline.models import (
     Article,
     Category,
@@ -49,6 +50,7 @@ from timeline.models import (
     Update,
     UpdateKind,
 )
+from timeline.revisions import history
 
 PER_PAGE = 50
 RECENTLY_DELETED_DAYS = 90
@@ -1040,7 +1042,7 @@ class Conflict:
     @property
     def message(self):
         names = self.names or ["Someone else"]
-        who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        who = join_names(names)
         local = timezone.localtime(self.saved_at)
         today = timezone.localtime().date() == local.date()
         at = f"at {local:%H:%M}" if today else f"on {date_format(local, 'j F')} at {local:%H:%M}"

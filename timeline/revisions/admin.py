@@ -27,8 +27,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from timeline import permissions, presence, revisions
+from timeline import permissions, revisions
 from timeline.models import Article, TimelineEntry
+from timeline.revisions import presence
 
 
 class RestoreForm(forms.Form):

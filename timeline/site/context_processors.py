@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from timeline import structured_data
+from timeline.site import structured_data
 
 
 def newsroom(request):

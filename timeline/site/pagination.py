@@ -8,6 +8,7 @@ both costs have a ceiling. Readers go further back through the date archives (/a
 """
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.utils.functional import cached_property
 
 MAX_PAGES = 50
@@ -28,3 +29,23 @@ class BoundedPaginator(Paginator):
     def capped(self):
         """True when there may be more rows than the pages offered."""
         return self.count >= self.per_page * self.max_pages
+
+
+def get_page_or_404(paginator, number):
+    """
+    The page `number` of `paginator`: missing is the first page, past the end is the last one
+    (a bookmarked filter may match fewer entries today), anything else but digits is a 404.
+    """
+    return paginator.get_page(page_number(number))
+
+
+def page_number(value):
+    """A page number as typed in a URL: missing is 1; anything but digits from 1 up is a 404."""
+    value = value or 1
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise Http404("Page numbers are whole numbers.") from None
+    if value < 1:
+        raise Http404("Page numbers start at 1.")
+    return value

@@ -25,9 +25,8 @@ from editorial.admin_mixins import (
     RoleRulesInline,
     viewer_of,
 )
-from timeline import dates, permissions, schedule, services
-from timeline.admin_revisions import RecentlyDeletedAdmin, RevisionsAdmin
-from timeline.forms import (
+from timeline import dates, permissions, services
+from timeline.admin.forms import (
     ArticleForm,
     ManualEditionForm,
     QuoteForm,
@@ -37,6 +36,7 @@ from timeline.forms import (
     TimelineEntryFormSet,
     UpdateForm,
 )
+from timeline.editions import schedule
 from timeline.models import (
     Article,
     Category,
@@ -53,6 +53,7 @@ from timeline.models import (
     TimelineEntry,
     Update,
 )
+from timeline.revisions.admin import RecentlyDeletedAdmin, RevisionsAdmin
 
 CHRONOLOGICAL = ["date_lower", "-date_upper", F("date_time").asc(nulls_first=True), "pk"]
 

@@ -1,19 +1,95 @@
 """
-Reader discovery pages: one story's timeline filtered, on this day, the date archives, search.
+Public reader pages: the article, its frozen editions, a story, archives by tag, category and date,
+a story's timeline filtered, on this day, search.
 
-Thin views, like timeline.views: parse the request, ask a selector (or timeline.search), render.
-Bad input never reaches the database as an error: an invalid filter or search renders the form
-with its errors (400), an impossible date or page number is a 404, a page past the end is the
-last page.
+Thin views: parse the request, ask one selector (or timeline.search), render. Bad input never
+reaches the database as an error: an invalid filter or search renders the form with its errors
+(400), an impossible date or page number is a 404, a page past the end is the last page.
 """
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.generic import ArchiveIndexView, MonthArchiveView, YearArchiveView
+from django.utils.cache import patch_cache_control
+from django.views.generic import ArchiveIndexView, ListView, MonthArchiveView, YearArchiveView
 from django_filters.views import FilterView
 
-from timeline import filters, search, selectors
+from timeline import permissions, search, selectors
+from timeline.site import filters, structured_data
+from timeline.site.pagination import BoundedPaginator, get_page_or_404, page_number
+
+ARTICLES_PER_PAGE = 20
+
+
+def article_detail(request, slug):
+    """The article; staff also see it unpublished (a preview, with its pending updates)."""
+    page = selectors.article_page(slug=slug, preview=permissions.can_preview(request.user))
+    context = {
+        "page": page,
+        "article": page.article,
+        "canonical_url": settings.SITE_URL + page.article.get_absolute_url(),
+        "structured_data": structured_data.article_graph(page),
+    }
+    response = render(request, "timeline/article_detail.html", context)
+    if page.preview:
+        # A staff copy may hold unpublished text: no shared or browser cache may keep it.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def edition_detail(request, slug, key):
+    """A frozen edition, as it stood when superseded; canonical to the living article."""
+    page = selectors.edition_snapshot(slug=slug, key=key)
+    context = {
+        "page": page,
+        "article": page.article,
+        "canonical_url": settings.SITE_URL + page.snapshot.article.get_absolute_url(),
+        "structured_data": structured_data.article_graph(page),
+    }
+    return render(request, "timeline/article_detail.html", context)
+
+
+def story_detail(request, slug):
+    story, timeline = selectors.story_page(slug=slug)
+    return render(request, "timeline/story_detail.html", {"story": story, "timeline": timeline})
+
+
+class HomeView(ListView):
+    template_name = "timeline/home.html"
+    context_object_name = "articles"
+    paginate_by = ARTICLES_PER_PAGE
+    paginator_class = BoundedPaginator  # no COUNT(*) over every article on each view
+
+    def get_queryset(self):
+        return selectors.latest_articles()
+
+
+class _ArchiveView(ListView):
+    """Published articles filed under one subject (a tag or a category), paginated."""
+
+    context_object_name = "articles"
+    paginate_by = ARTICLES_PER_PAGE
+    paginator_class = BoundedPaginator
+    archive = None  # a selector: (slug=) -> (subject, articles)
+
+    def get_queryset(self):
+        self.subject, articles = self.archive(slug=self.kwargs["slug"])
+        return articles
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.subject, **kwargs)
+
+
+class TagArchiveView(_ArchiveView):
+    template_name = "timeline/tag_archive.html"
+    archive = staticmethod(selectors.tag_archive)
+
+
+class CategoryArchiveView(_ArchiveView):
+    template_name = "timeline/category_archive.html"
+    archive = staticmethod(selectors.category_archive)
+
 
 TIMELINE_PER_PAGE = 25
 ARCHIVE_PER_PAGE = 20
@@ -39,11 +115,11 @@ def local_today():
 
 
 class _PageOr404Mixin:
-    """Pagination by selectors.get_page_or_404: past the end is the last page, junk is a 404."""
+    """Pagination by get_page_or_404: past the end is the last page, junk is a 404."""
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
-        page = selectors.get_page_or_404(paginator, self.request.GET.get(self.page_kwarg))
+        page = get_page_or_404(paginator, self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
 
@@ -132,6 +208,6 @@ def search_page(request):
         kind=data["type"],
         tag=data["tag"],
         year=data["year"],
-        page=request.GET.get("page"),
+        page=page_number(request.GET.get("page")),
     )
     return render(request, "timeline/search.html", {"form": form, "page": page})

@@ -21,7 +21,7 @@ from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 
 from timeline import dates
-from timeline.templatetags.newsroom import (
+from timeline.formatting import (
     machine_date,
     provenance,
     safe_url,

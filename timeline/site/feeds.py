@@ -25,8 +25,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
 from timeline import selectors
+from timeline.formatting import update_label
 from timeline.models import Edition, EditionKind, Status, Story, Update
-from timeline.templatetags.newsroom import update_label
+from timeline.text import html_to_text
 
 FEED_ITEMS = 30
 _RSS_TITLE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -46,7 +47,7 @@ def article_description(article):
     """The summary, else the start of the lede, as plain text."""
     if article.summary:
         return article.summary
-    return Truncator(selectors.html_to_text(article.lede_html)).words(60)
+    return Truncator(html_to_text(article.lede_html)).words(60)
 
 
 def house_day(moment):

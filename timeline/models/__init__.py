@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
-from timeline import anniversaries, dates, links
+from timeline import dates, links
+from timeline.editions import anniversaries
 from timeline.text import render_inline, render_markdown
 
 
