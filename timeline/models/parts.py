@@ -1,0 +1,178 @@
+"""What an article shows around its text: quotes, related links, references and embeds."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.text import Truncator
+from simple_history.models import HistoricalRecords
+
+from timeline import dates
+from timeline.models.articles import Article
+from timeline.models.common import validate_edtf
+
+
+class Quote(models.Model):
+    text = models.TextField()
+    speaker = models.CharField(max_length=200)
+    speaker_role = models.CharField(
+        max_length=300, blank=True, help_text="The speaker's role at the time."
+    )
+    work = models.CharField(
+        max_length=300, blank=True, help_text="Where it appeared: an article, a speech, a hearing."
+    )
+    outlet = models.CharField(max_length=200, blank=True, help_text="The Daily Example")
+    said_on = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_edtf],
+        help_text="When it was said, as precisely as known: April 11 2016, Oct. 2021, 2016.",
+    )
+    source_url = models.URLField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["speaker", "pk"]
+        indexes = [models.Index(fields=["speaker"], name="quote_speaker_idx")]
+
+    def __str__(self):
+        return f"{Truncator(self.text).words(10)} — {self.speaker}"
+
+    @property
+    def said_on_date(self):
+        return dates.from_edtf(self.said_on) if self.said_on else None
+
+
+class Placement(models.TextChoices):
+    EPIGRAPH = "epigraph", "Epigraph (before the text)"
+    INLINE = "inline", "Inline (inside the body)"
+
+
+class QuotePlacement(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quote_placements")
+    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="placements")
+    placement = models.CharField(
+        max_length=10, choices=Placement.choices, default=Placement.EPIGRAPH
+    )
+    after_paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Inline quotes: show after this body paragraph."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["placement", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(placement__in=Placement.values), name="quoteplacement_placement_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "quote", "placement"], name="quoteplacement_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_placement_display()}: {self.quote}"
+
+
+class RelatedLink(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    target = models.ForeignKey(
+        Article,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="linked_from",
+        help_text="Another article of this site…",
+    )
+    url = models.URLField(max_length=500, blank=True, help_text="…or an external address.")
+    label = models.CharField(
+        max_length=300, blank=True, help_text="Shown instead of the target's title."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target__isnull=False) & Q(url=""))
+                | (Q(target__isnull=True) & ~Q(url="") & ~Q(label="")),
+                name="relatedlink_article_xor_url",
+                violation_error_message=(
+                    "Link either to an article of this site, or to an external URL with a label."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self):
+        return self.label or (self.target.title if self.target_id else self.url)
+
+    @property
+    def href(self):
+        return self.target.get_absolute_url() if self.target_id else self.url
+
+
+class Reference(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    title = models.CharField(max_length=300)
+    outlet = models.CharField(max_length=200, blank=True)
+    published_on = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_edtf],
+        help_text="Date of the source, as precisely as known.",
+    )
+    url = models.URLField(max_length=500, blank=True)
+    accessed_on = models.DateField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def published_on_date(self):
+        return dates.from_edtf(self.published_on) if self.published_on else None
+
+
+class EmbedKind(models.TextChoices):
+    VIDEO = "video", "Video"
+    AUDIO = "audio", "Audio"
+
+
+class Embed(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="embeds")
+    kind = models.CharField(max_length=10, choices=EmbedKind.choices, default=EmbedKind.VIDEO)
+    provider = models.CharField(max_length=100, help_text="Example News, YouTube…")
+    url = models.URLField(max_length=500)
+    title = models.CharField(max_length=300)
+    caption = models.CharField(max_length=500, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EmbedKind.values), name="embed_kind_valid")
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.provider})"
+
+    @property
+    def player_url(self):
+        """An embeddable player address for known providers; None means render a link."""
+        from timeline.embeds import player_url
+
+        return player_url(self.url)
