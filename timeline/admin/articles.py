@@ -1,0 +1,245 @@
+"""Articles with their inlines (updates, quotes, related posts, embeds, references), updates."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from editorial.admin_mixins import ArticleEditorTools, RoleRulesInline, viewer_of
+from timeline import permissions, services
+from timeline.admin.common import HistoryAdmin, PublishActions
+from timeline.admin.forms import ArticleForm, ManualEditionForm, ReferenceForm, UpdateForm
+from timeline.models import Article, Embed, QuotePlacement, Reference, RelatedLink, Update
+from timeline.revisions.admin import RecentlyDeletedAdmin, RevisionsAdmin
+
+# ---------------------------------------------------------------- article inlines
+
+
+class NewUpdateInline(RoleRulesInline, admin.StackedInline):
+    """
+    One empty update form, placed above the existing updates: this year's update is one click.
+
+    A formset of its own (rather than the extra form of the list below) puts it first in the
+    page itself, for keyboards and screen readers too, without reordering the rows that the
+    admin's inline script numbers.
+    """
+
+    model = Update
+    form = UpdateForm
+    extra = 1
+    verbose_name = "new update"
+    verbose_name_plural = "new update"
+    fields = ["kind", "dated_at", "headline", "body", "status", "publish_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+
+class UpdateInline(RoleRulesInline, admin.StackedInline):
+    """The article's updates, newest first; new ones are added in NewUpdateInline above."""
+
+    model = Update
+    form = UpdateForm
+    extra = 0
+    ordering = ["-dated_at", "-pk"]
+    fields = ["kind", "dated_at", "headline", "body", "status", "publish_at", "anchor"]
+    readonly_fields = ["anchor"]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class QuotePlacementInline(RoleRulesInline, admin.TabularInline):
+    model = QuotePlacement
+    extra = 1
+    autocomplete_fields = ["quote"]
+    ordering = ["placement", "order", "pk"]
+    fields = ["quote", "placement", "after_paragraph", "order"]
+    verbose_name = "quote"
+    verbose_name_plural = "quotes (epigraphs and inline)"
+
+
+class RelatedLinkInline(RoleRulesInline, admin.TabularInline):
+    model = RelatedLink
+    fk_name = "article"
+    extra = 1
+    autocomplete_fields = ["target"]
+    fields = ["target", "url", "label", "order"]
+    verbose_name_plural = "related posts"
+
+
+class EmbedInline(RoleRulesInline, admin.TabularInline):
+    model = Embed
+    extra = 0
+    fields = ["kind", "provider", "url", "title", "caption", "order"]
+    verbose_name_plural = "embedded media"
+
+
+class ReferenceInline(RoleRulesInline, admin.TabularInline):
+    model = Reference
+    form = ReferenceForm
+    extra = 1
+    fields = ["title", "outlet", "published_on", "url", "accessed_on", "order"]
+
+
+# ------------------------------------------------------------------- articles
+
+
+@admin.register(Article)
+class ArticleAdmin(
+    PublishActions, RevisionsAdmin, RecentlyDeletedAdmin, ArticleEditorTools, HistoryAdmin
+):
+    publish_service = staticmethod(
+        lambda article, **kw: services.publish_article(article=article, **kw)
+    )
+    unpublish_service = staticmethod(
+        lambda article, **kw: services.unpublish_article(article=article, **kw)
+    )
+    form = ArticleForm
+    list_display = ["title", "story", "status", "published_at", "featured_at"]
+    list_filter = ["status", "category", "tags", "story"]
+    list_select_related = ["story"]
+    search_fields = ["title", "lede", "body", "slug"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["story", "category", "tags"]
+    readonly_fields = ["published_at", "featured_at", "site_link", "editions_list"]
+    # In the order the page shows them.
+    fieldsets = [
+        (None, {"fields": ["kicker", "title", "slug", "byline", "story", "site_link"]}),
+        (
+            "Publication",
+            {"fields": ["status", "publish_at", "published_at", "featured_at", "recurring"]},
+        ),
+        ("Text", {"fields": ["summary", "lede", "body"]}),
+        ("Timeline", {"fields": ["timeline_until"]}),
+        ("Filed under", {"fields": ["category", "tags"]}),
+        ("Comments", {"fields": ["comments_open"]}),
+        ("Editions", {"fields": ["editions_list"]}),
+        ("History", {"fields": ["change_reason"]}),
+    ]
+    inlines = [
+        NewUpdateInline,
+        UpdateInline,
+        QuotePlacementInline,
+        RelatedLinkInline,
+        EmbedInline,
+        ReferenceInline,
+    ]
+    actions = ["publish_now", "unpublish"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/cut-edition/",
+                self.admin_site.admin_view(self.cut_edition_view),
+                name="timeline_article_cut_edition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def cut_edition_view(self, request, object_id):
+        """A manual edition between anniversaries: `<title> [UPDATE: …]`, live at once."""
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_publish_permission(request):
+            raise PermissionDenied
+        form = ManualEditionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if not article.is_published:
+                form.add_error(None, "Publish the article before cutting a new edition of it.")
+            else:
+                edition = services.cut_manual_edition(
+                    article=article, suffix=form.cleaned_data["suffix"], user=request.user
+                )
+                self.message_user(request, f"Edition “{edition.title}” is live.", messages.SUCCESS)
+                return redirect("admin:timeline_article_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Cut a new edition of “{article}”",
+            "article": article,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/timeline/cut_edition.html", context)
+
+    @admin.display(description="On the site")
+    def site_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save first to preview it."
+        # The public view shows staff the article whatever its status: a preview for drafts.
+        label = "View on site" if obj.is_published else "Preview on site (not public yet)"
+        link = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label
+        )
+        if not obj.is_published or not permissions.can_publish(viewer_of(obj)):
+            return link
+        return format_html(
+            '{} · <a href="{}">Cut a new edition</a>',
+            link,
+            reverse("admin:timeline_article_cut_edition", args=[obj.pk]),
+        )
+
+    @admin.display(description="Editions, newest first")
+    def editions_list(self, obj):
+        """Made by the scheduler and by "Cut a new edition"; each links to its own page."""
+        editions = list(obj.editions.all()) if obj and obj.pk else []
+        if not editions:
+            return "None yet: the first is made when the article is published."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> — {}, {}{}</li>',
+                (
+                    (
+                        reverse("admin:timeline_edition_change", args=[e.pk]),
+                        e.title,
+                        e.get_kind_display(),
+                        e.get_status_display().lower(),
+                        f" (goes live {timezone.localtime(e.go_live_at):%d %b %Y %H:%M})"
+                        if e.went_live_at is None
+                        else f" ({timezone.localtime(e.went_live_at):%d %b %Y %H:%M})",
+                    )
+                    for e in editions
+                ),
+            ),
+        )
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        # A new article has no updates to list yet.
+        return [i for i in inlines if obj is not None or not isinstance(i, UpdateInline)]
+
+
+@admin.register(Update)
+class UpdateAdmin(PublishActions, HistoryAdmin):
+    publish_service = staticmethod(
+        lambda update, **kw: services.publish_update(update=update, **kw)
+    )
+    unpublish_service = staticmethod(
+        lambda update, **kw: services.unpublish_update(update=update, **kw)
+    )
+    form = UpdateForm
+    list_display = ["__str__", "article", "kind", "status", "dated_at", "published_at"]
+    list_filter = ["kind", "status", "article"]
+    list_select_related = ["article"]
+    search_fields = ["headline", "body", "article__title"]
+    date_hierarchy = "dated_at"
+    autocomplete_fields = ["article"]
+    readonly_fields = ["anchor", "published_at"]
+    fields = [
+        "article",
+        "kind",
+        "dated_at",
+        "headline",
+        "body",
+        "status",
+        "publish_at",
+        "published_at",
+        "anchor",
+    ]
+    actions = ["publish_now", "unpublish"]

@@ -1,0 +1,136 @@
+"""
+What every content admin shares: saves stamped with who and why (HistoryAdmin, save_edited),
+and the publish/unpublish actions that go through timeline.services (PublishActions).
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from editorial.admin_mixins import RoleRulesAdmin
+from timeline import permissions, services
+from timeline.models import Article, Status, Update
+
+
+def save_edited(obj, *, status_changed, user, reason):
+    """
+    Save what an editor changed on a form, stamped with who and why.
+
+    When the editor moved the status, the service that owns that move saves the object: it
+    fills what the rule needs (published_at, featured_at, publish_at) and validates.
+    """
+    permissions.check_may_save(user, obj)
+    obj._history_user = user
+    obj._change_reason = reason
+    if status_changed:
+        match obj, obj.status:
+            case Article(), Status.PUBLISHED:
+                return services.publish_article(article=obj, user=user, reason=reason)
+            case Article(), Status.DRAFT:
+                return services.unpublish_article(article=obj, user=user, reason=reason)
+            case Article(), Status.SCHEDULED:
+                return services.schedule_article(
+                    article=obj, publish_at=obj.publish_at, user=user, reason=reason
+                )
+            case Update(), Status.PUBLISHED:
+                return services.publish_update(update=obj, user=user, reason=reason)
+            case Update(), Status.DRAFT:
+                return services.unpublish_update(update=obj, user=user, reason=reason)
+    obj.save()
+    return obj
+
+
+class HistoryAdmin(RoleRulesAdmin, SimpleHistoryAdmin):
+    """Writes a change reason into every history row an admin save or delete produces."""
+
+    def change_reason(self, form, change):
+        typed = form.cleaned_data.get("change_reason", "") if form is not None else ""
+        return typed or ("Edited in admin" if change else "Created in admin")
+
+    def save_model(self, request, obj, form, change):
+        save_edited(
+            obj,
+            status_changed="status" in form.changed_data,
+            user=request.user,
+            reason=self.change_reason(form, change),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        reason = self.change_reason(form, change)
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._history_user, obj._change_reason = request.user, reason
+            obj.delete()
+        for inline_form in formset.saved_forms:
+            save_edited(
+                inline_form.instance,
+                status_changed="status" in inline_form.changed_data,
+                user=request.user,
+                reason=reason,
+            )
+        formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        obj._history_user, obj._change_reason = request.user, "Deleted in admin"
+        obj.delete()
+
+    def delete_queryset(self, request, queryset):
+        # One by one, so each historical row gets the user and the reason.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+def run_service(model_admin, request, queryset, service, *, verb, skip_status):
+    """Apply one service to each selected item and tell the editor what happened."""
+    done, skipped, failed = 0, 0, []
+    for obj in queryset:
+        if obj.status == skip_status:
+            skipped += 1
+            continue
+        try:
+            service(obj, user=request.user)
+        except ValidationError as exc:
+            failed.append(f"{obj}: {' '.join(exc.messages)}")
+        else:
+            done += 1
+    opts = model_admin.model._meta
+    if done:
+        noun = opts.verbose_name if done == 1 else opts.verbose_name_plural
+        model_admin.message_user(request, f"{done} {noun} {verb}.", messages.SUCCESS)
+    if skipped:
+        model_admin.message_user(
+            request, f"{skipped} already {verb}, left as they were.", messages.INFO
+        )
+    for failure in failed:
+        model_admin.message_user(request, f"Not {verb}: {failure}", messages.ERROR)
+
+
+class PublishActions:
+    """
+    "Publish now" and "Unpublish" for articles and updates, each through its service with the
+    editor as the history user; the subclass names the two services.
+    """
+
+    publish_service = unpublish_service = None  # staticmethods: (obj, *, user) -> obj
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            self.publish_service,
+            verb="published",
+            skip_status=Status.PUBLISHED,
+        )
+
+    @admin.action(description="Unpublish", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            self.unpublish_service,
+            verb="unpublished",
+            skip_status=Status.DRAFT,
+        )

@@ -1,0 +1,113 @@
+"""Stories with their timeline entries, timeline entries on their own, quotes, categories, tags."""
+
+from django.contrib import admin
+from django.db.models import Count, F
+from django.utils.text import Truncator
+
+from timeline import dates
+from timeline.admin.common import HistoryAdmin
+from timeline.admin.forms import QuoteForm, StoryForm, TimelineEntryForm, TimelineEntryFormSet
+from timeline.models import Category, Quote, Story, Tag, TimelineEntry
+from timeline.revisions.admin import RevisionsAdmin
+
+CHRONOLOGICAL = ["date_lower", "-date_upper", F("date_time").asc(nulls_first=True), "pk"]
+
+
+# --------------------------------------------------------------------- stories
+
+
+class TimelineEntryInline(admin.TabularInline):
+    model = TimelineEntry
+    form = TimelineEntryForm
+    formset = TimelineEntryFormSet
+    extra = 1
+    ordering = CHRONOLOGICAL
+    fields = ["date", "text", "is_key_moment", "tags", "reference_url", "reference_title"]
+    autocomplete_fields = ["tags"]
+
+
+@admin.register(Story)
+class StoryAdmin(RevisionsAdmin, HistoryAdmin):
+    form = StoryForm
+    list_display = ["title", "event_date", "time_zone"]
+    list_filter = ["tags"]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["tags"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "tags"]}),
+        ("The event", {"fields": ["event_date", "event_time", "time_zone"]}),
+        (
+            "Anniversary editions",
+            {
+                "fields": [
+                    "publish_time",
+                    "lead_days",
+                    "requires_approval",
+                    "title_pattern",
+                    "milestone_patterns",
+                ]
+            },
+        ),
+        ("History", {"fields": ["change_reason"]}),
+    ]
+    inlines = [TimelineEntryInline]
+
+
+@admin.register(TimelineEntry)
+class TimelineEntryAdmin(HistoryAdmin):
+    form = TimelineEntryForm
+    list_display = ["house_date", "story", "short_text", "is_key_moment"]
+    list_filter = ["story", "is_key_moment", "date_precision", "tags"]
+    list_select_related = ["story"]
+    search_fields = ["text"]
+    ordering = CHRONOLOGICAL
+    autocomplete_fields = ["story", "tags"]
+
+    @admin.display(description="date", ordering="date_lower")
+    def house_date(self, obj):
+        return obj.date_display
+
+    @admin.display(description="text")
+    def short_text(self, obj):
+        return Truncator(obj.text).words(16)
+
+
+# ---------------------------------------------------------------------- quotes
+
+
+@admin.register(Quote)
+class QuoteAdmin(HistoryAdmin):
+    form = QuoteForm
+    list_display = ["speaker", "speaker_role", "outlet", "said_on_display", "times_placed"]
+    search_fields = ["text", "speaker", "work", "outlet"]
+    # Explicit: the placement count groups the query, and grouped queries drop Meta.ordering.
+    ordering = ["speaker", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(placement_count=Count("placements"))
+
+    @admin.display(description="said on", ordering="said_on")
+    def said_on_display(self, obj):
+        return dates.format_date(obj.said_on_date) if obj.said_on else "—"
+
+    @admin.display(description="placements", ordering="placement_count")
+    def times_placed(self, obj):
+        return obj.placement_count
+
+
+# ----------------------------------------------------------- categories, tags
+
+
+@admin.register(Category)
+class CategoryAdmin(HistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(HistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
