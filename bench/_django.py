@@ -1,4 +1,4 @@
-"""Shared start-up for the benchmark scripts: Django on a scratch database, quiet logs."""
+"""Shared start-up for the benchmark scripts: Django on a scratch database or the named one."""
 
 import logging
 import os
@@ -7,9 +7,22 @@ import tempfile
 import warnings
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def configure():
+    """Django on the database the environment names (a script that writes to it)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+    import django
+
+    django.setup()
+
 
 def setup():
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    """Django on a scratch database (unless DATABASE_URL names one), migrated, logs quiet."""
+    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")

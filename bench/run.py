@@ -9,7 +9,7 @@ page Django serves in the same run (the ceiling), without and with the page cach
         --entries 20000 --comments 1000                # a small dataset, for trying it out
 
 1. Creates the PostgreSQL database (--database, on --postgres) unless it exists, migrates it
-   and runs `manage.py load_scale` (which does nothing if the data is already there).
+   and runs bench/load_scale.py (which does nothing if the data is already there).
 2. collectstatic, then gunicorn with production settings (DEBUG off, a SECRET_KEY, hashed and
    compressed static files through whitenoise) on 127.0.0.1, --workers 2.
 3. For each page: a bounded wrk run (wrk -t2 -c16 -d10s --latency; `apt-get install wrk`
@@ -22,7 +22,6 @@ page Django serves in the same run (the ceiling), without and with the page cach
 """
 
 import argparse
-import datetime as dt
 import json
 import os
 import re
@@ -38,19 +37,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+from _report import format_result, report, step
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 PEER_SLUG, HEAVIEST_SLUG = "bench-peer-sized", "bench-heaviest"
-# Budgets (README, "Performance"): fractions of the ceiling's requests/s, milliseconds, MB.
-BUDGETS = {
-    "peer_cold": 0.10,
-    "heaviest_cold": 0.04,
-    "warm": 0.80,
-    "latency_p99_ms": 100.0,
-    "worker_rss_mb": 150.0,
-    "queries": 8,
-}
 LATENCY_PAGES = ("timeline", "on-this-day", "search", "search-common")
 
 
@@ -88,14 +79,19 @@ def main():
     step(f"Migrating and loading {args.database} (reused when already loaded)")
     manage(env, "migrate", "--no-input", "-v0")
     load_started = time.monotonic()
-    manage(
-        env,
-        "load_scale",
-        f"--articles={args.articles}",
-        f"--stories={args.stories}",
-        f"--entries={args.entries}",
-        f"--comments={args.comments}",
-        f"--seed={args.seed}",
+    subprocess.run(
+        [
+            PYTHON,
+            str(ROOT / "bench" / "load_scale.py"),
+            f"--articles={args.articles}",
+            f"--stories={args.stories}",
+            f"--entries={args.entries}",
+            f"--comments={args.comments}",
+            f"--seed={args.seed}",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
     load_seconds = time.monotonic() - load_started
     manage(env, "collectstatic", "--no-input", "-v0")
@@ -168,10 +164,6 @@ def parse_args():
         "--only", help="measure only the pages whose name contains this (ceiling always)"
     )
     return parser.parse_args()
-
-
-def step(message):
-    print(f"\n== {message}", flush=True)
 
 
 # ---------------------------------------------------------------------- set-up
@@ -261,7 +253,7 @@ def discover_pages(database_url):
     if tag:
         pages.append(Page("tag", "tag archive (biggest tag)", f"/tags/{tag[0]}/"))
     pages.append(Page("feed", "site feed", "/feed/"))
-    # A word of middling frequency (load_scale.rare_word(1000)): ~0.1% of the documents.
+    # A word of middling frequency (bench/scale/text.py, rare_word(1000)): ~0.1% of the documents.
     pages.append(Page("search", "search, one word", "/search/?q=bame"))
     # Last: two of the commonest words match a fifth of everything; what it leaves queued is
     # drained before anything else is measured.
@@ -432,88 +424,6 @@ def run_wrk(wrk, url, args, connections=None, short=False):
 def latency(output, percentile):
     value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def format_result(result):
-    errors = f"  {result.errors} errors" if result.errors else ""
-    return (
-        f"{result.rps:8.1f} req/s  p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms{errors}"
-    )
-
-
-# ---------------------------------------------------------------------- the report
-
-
-def report(pages, memory, args, load_seconds, measure_seconds, total_seconds):
-    step(
-        f"Results ({dt.date.today()}, {os.cpu_count()} cores, gunicorn --workers {args.workers}, "
-        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s)"
-    )
-    print()
-    print(
-        "| page | queries | KB | cold req/s | cold p50 ms | cold p99 ms | cold ÷ ceiling "
-        "| warm req/s | warm p50 ms | warm p99 ms | warm ÷ ceiling |"
-    )
-    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
-    for page in pages:
-        cells = [page.label, str(page.queries), f"{(page.size or 0) / 1024:.1f}"]
-        for phase in ("cold", "warm"):
-            result = page.results[phase]
-            cells += [
-                f"{result.rps:.0f}",
-                f"{result.p50_ms:.1f}",
-                f"{result.p99_ms:.1f}",
-                f"{result.ratio:.0%}",
-            ]
-        print("| " + " | ".join(cells) + " |")
-    latency_rows = [page for page in pages if "latency" in page.results]
-    if latency_rows:
-        print()
-        print("| page, cold, 2 connections | req/s | p50 ms | p99 ms |")
-        print("|---|--:|--:|--:|")
-        for page in latency_rows:
-            r = page.results["latency"]
-            cells = [page.label, f"{r.rps:.0f}", f"{r.p50_ms:.1f}", f"{r.p99_ms:.1f}"]
-            print("| " + " | ".join(cells) + " |")
-    print()
-    for phase, sizes in memory.items():
-        print(f"RSS per worker after the {phase} run: " + ", ".join(f"{s:.0f} MB" for s in sizes))
-    print(
-        f"Load: {load_seconds / 60:.1f} min (0 when reused); measurement: "
-        f"{measure_seconds / 60:.1f} min; total {total_seconds / 60:.1f} min."
-    )
-    print()
-    print("Budgets:")
-    by_key = {page.key: page for page in pages}
-    checks = []
-    for key, budget in (("peer", "peer_cold"), ("heaviest", "heaviest_cold")):
-        if key in by_key:
-            ratio = by_key[key].results["cold"].ratio
-            checks.append((f"{by_key[key].label}, cold ≥ {BUDGETS[budget]:.0%} of the ceiling",
-                           ratio >= BUDGETS[budget], f"{ratio:.1%}"))  # fmt: skip
-    for page in pages[1:]:
-        ratio = page.results["warm"].ratio
-        checks.append((f"{page.label}, warm ≥ {BUDGETS['warm']:.0%} of the ceiling",
-                       ratio >= BUDGETS["warm"], f"{ratio:.1%}"))  # fmt: skip
-    for page in latency_rows:
-        p99 = page.results["latency"].p99_ms
-        checks.append((f"{page.label}, cold p99 < {BUDGETS['latency_p99_ms']:.0f} ms",
-                       p99 < BUDGETS["latency_p99_ms"], f"{p99:.1f} ms"))  # fmt: skip
-    for page in pages[1:]:
-        if page.queries is not None:
-            checks.append((f"{page.label}, ≤ {BUDGETS['queries']} queries",
-                           page.queries <= BUDGETS["queries"], str(page.queries)))  # fmt: skip
-    for page in pages[1:]:
-        checks.append((f"{page.label}, every query planned on indexes (EXPLAIN)",
-                       not page.seq_scans, ", ".join(page.seq_scans) or "yes"))  # fmt: skip
-    worst = max((size for sizes in memory.values() for size in sizes), default=0)
-    checks.append((f"memory per worker < {BUDGETS['worker_rss_mb']:.0f} MB",
-                   worst < BUDGETS["worker_rss_mb"], f"{worst:.0f} MB"))  # fmt: skip
-    for label, passed, value in checks:
-        print(f"  {'PASS' if passed else 'FAIL'}  {label}: {value}")
-    errors = [(p.label, ph) for p in pages for ph, r in p.results.items() if r.errors]
-    if errors:
-        print(f"  Errors or non-2xx answers during: {errors}")
 
 
 if __name__ == "__main__":

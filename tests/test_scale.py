@@ -1,24 +1,24 @@
 """
-The scale dataset (load_scale) and what must hold at scale: every public page in a constant,
+The scale dataset (bench/scale/) and what must hold at scale: every public page in a constant,
 small number of queries, and, on PostgreSQL, every query of every public page planned on an
 index rather than a sequential scan of a big table.
 
-The data is loaded once for the module (committed, then removed at the end), as load_scale
+The data is loaded once for the module (committed, then removed at the end), as the loader
 writes it: straight into the tables, the way the benchmark's database is made.
 """
 
+import random
 import re
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench import scale
 from timeline import dates
-from timeline.management.commands import load_scale
 from timeline.models import (
     Article,
     Edition,
@@ -43,21 +43,21 @@ COUNTS = (
     if ON_POSTGRES
     else {"articles": 60, "stories": 4, "entries": 600, "comments": 40}
 )
-PEER = f"/articles/{load_scale.PEER_SLUG}/"
-HEAVIEST = f"/articles/{load_scale.HEAVIEST_SLUG}/"
+PEER = f"/articles/{scale.PEER_SLUG}/"
+HEAVIEST = f"/articles/{scale.HEAVIEST_SLUG}/"
 QUERY_BUDGET = 8
 
 
 @pytest.fixture(scope="module")
 def scale_data(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_scale", seed=7, stdout=None, stderr=None, **COUNTS)
+        scale.load(seed=7, **COUNTS)
         yield
         wipe()
 
 
 def wipe():
-    """Remove what load_scale wrote: every table of the content apps, and its user."""
+    """Remove what the loader wrote: every table of the content apps, and its user."""
     models = [
         model
         for label in ("timeline", "comments")
@@ -72,7 +72,7 @@ def wipe():
             cursor.execute("PRAGMA defer_foreign_keys = ON")
             for model in models:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
-    get_user_model().objects.filter(username=load_scale.LOADER_USERNAME).delete()
+    get_user_model().objects.filter(username=scale.LOADER_USERNAME).delete()
 
 
 def pages():
@@ -126,15 +126,13 @@ class TestLoadScale:
         assert Article.objects.count() == COUNTS["articles"] + named
         assert Story.objects.count() == COUNTS["stories"] + named
         assert TimelineEntry.objects.count() == COUNTS["entries"] + 60 + 200
-        loader = get_user_model().objects.get(username=load_scale.LOADER_USERNAME)
+        loader = get_user_model().objects.get(username=scale.LOADER_USERNAME)
         for model in (Article, Update, TimelineEntry, QuotePlacement, Edition, Story):
             history = model.history.all()
             assert history.count() == model.objects.count(), model
             assert set(history.values_list("history_type", flat=True)) == {"+"}
             assert set(history.values_list("history_user", flat=True)) == {loader.pk}
-            assert set(history.values_list("history_change_reason", flat=True)) == {
-                load_scale.REASON
-            }
+            assert set(history.values_list("history_change_reason", flat=True)) == {scale.REASON}
         tagged = Article.tags.through.objects.count()
         assert Article.history.model.tags.model.objects.count() == tagged
 
@@ -158,12 +156,12 @@ class TestLoadScale:
         for entry in TimelineEntry.objects.order_by("pk")[:300]:
             saved = TimelineEntry(date=entry.date, text=entry.text)
             saved.set_date(dates.from_edtf(entry.date))
-            for name in load_scale.ENTRY_DATE_FIELDS:
+            for name in scale.ENTRY_DATE_FIELDS:
                 assert getattr(entry, name) == getattr(saved, name), (entry.date, name)
             assert entry.text_html == render_inline(entry.text)
 
     def test_the_benchmark_articles_have_the_asked_for_sizes(self, scale_data):
-        peer = Article.objects.get(slug=load_scale.PEER_SLUG)
+        peer = Article.objects.get(slug=scale.PEER_SLUG)
         assert peer.status == Status.PUBLISHED
         assert peer.updates.count() == 5
         assert peer.quote_placements.count() == 3
@@ -171,19 +169,19 @@ class TestLoadScale:
         assert Reference.objects.filter(article=peer).count() == 8
         assert peer.story.timeline_entries.count() == 60
         assert 2400 <= len(peer.body.split()) <= 2700
-        heaviest = Article.objects.get(slug=load_scale.HEAVIEST_SLUG)
+        heaviest = Article.objects.get(slug=scale.HEAVIEST_SLUG)
         assert heaviest.updates.count() == 50
         assert heaviest.story.timeline_entries.count() == 200
 
     def test_a_second_run_reuses_the_data(self, scale_data):
         before = Article.objects.count()
-        call_command("load_scale", articles=10, stdout=None)
+        scale.load(articles=10)
         assert Article.objects.count() == before
 
     def test_the_load_is_deterministic(self, scale_data):
         """The same seed gives the same text: benchmark runs compare like with like."""
-        first = load_scale.Text(load_scale.random.Random(7))
-        second = load_scale.Text(load_scale.random.Random(7))
+        first = scale.Text(random.Random(7))
+        second = scale.Text(random.Random(7))
         assert first.sentences(20) == second.sentences(20)
         assert Article.objects.get(slug="scale-article-0").title  # stable slugs
 
