@@ -36,7 +36,7 @@ def engine(request, monkeypatch):
     if request.param == "database" and connection.vendor != "postgresql":
         pytest.skip("full-text search needs PostgreSQL; the fallback run covers SQLite")
     if request.param == "fallback":
-        monkeypatch.setattr(search, "uses_full_text", lambda: False)
+        monkeypatch.setattr(search.sources, "uses_full_text", lambda: False)
     return request.param
 
 
@@ -224,7 +224,7 @@ class TestFacets:
         assert found("lonely", tag=hidden.slug).total == 0
 
     def test_only_the_most_frequent_tags_are_offered_and_the_chosen_one(self, monkeypatch):
-        monkeypatch.setattr(search, "TAGS_SHOWN", 2)
+        monkeypatch.setattr(search.facets, "TAGS_SHOWN", 2)
         tags = [make_tag(name=name) for name in ("Alpha", "Beta", "Gamma")]
         for i, tag in enumerate(tags):
             for _ in range(3 - i):
@@ -343,7 +343,7 @@ class TestCandidates:
 
     @pytest.fixture(autouse=True)
     def small_cap(self, monkeypatch):
-        monkeypatch.setattr(search, "CANDIDATES", 3)
+        monkeypatch.setattr(search.candidates, "CANDIDATES", 3)
 
     def test_each_kind_is_capped_at_its_most_recently_added_matches(self, engine):
         first = make_article(title="Zebra 0")
@@ -423,10 +423,12 @@ class TestTimeout:
     @pytest.fixture
     def slow(self, monkeypatch):
         monkeypatch.setattr(search, "STATEMENT_TIMEOUT_MS", 20)
-        monkeypatch.setattr(search, "_COMPILED", {})  # the slow query is another query
+        monkeypatch.setattr(search.candidates, "_COMPILED", {})  # the slow query is another query
         sleep = RawSQL("(SELECT true FROM pg_sleep(0.5))", [], output_field=BooleanField())
         monkeypatch.setitem(
-            search.VISIBLE, search.Kind.ARTICLE, lambda: Article.objects.published().filter(sleep)
+            search.sources.VISIBLE,
+            search.Kind.ARTICLE,
+            lambda: Article.objects.published().filter(sleep),
         )
         make_article(title="Zebra")
 
@@ -442,10 +444,12 @@ class TestTimeout:
         assert "results for" not in text and results_of(response) == []
 
     def test_other_database_errors_are_not_hidden(self, monkeypatch):
-        monkeypatch.setattr(search, "_COMPILED", {})
+        monkeypatch.setattr(search.candidates, "_COMPILED", {})
         broken = RawSQL("(SELECT 1 / 0 = 1)", [], output_field=BooleanField())
         monkeypatch.setitem(
-            search.VISIBLE, search.Kind.ARTICLE, lambda: Article.objects.published().filter(broken)
+            search.sources.VISIBLE,
+            search.Kind.ARTICLE,
+            lambda: Article.objects.published().filter(broken),
         )
         make_article(title="Zebra")
         with pytest.raises(DataError):
@@ -461,7 +465,7 @@ def test_queries_are_pinned(
     in one query (with PostgreSQL's settings and the tag's id in one more, in a transaction),
     then one query per kind shown, however many results there are."""
     if engine_name == "fallback":
-        monkeypatch.setattr(search, "uses_full_text", lambda: False)
+        monkeypatch.setattr(search.sources, "uses_full_text", lambda: False)
     tag = make_tag(name="Savanna", slug="savanna")
     story = make_story()
     for i in range(8):  # 32 results: more than a page
