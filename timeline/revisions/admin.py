@@ -27,7 +27,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from timeline import permissions, revisions
+from timeline import permissions, revisions, services
 from timeline.models import Article, TimelineEntry
 from timeline.revisions import presence
 
@@ -189,7 +189,7 @@ class RevisionsAdmin:
         if request.method == "POST" and form.is_valid():
             include_timeline = may_restore_timeline and form.cleaned_data["include_timeline"]
             try:
-                report = revisions.restore(
+                report = services.restore(
                     obj=obj,
                     moment=target.when,
                     user=request.user,
@@ -326,7 +326,7 @@ class RecentlyDeletedAdmin:
         if not allowed:
             raise PermissionDenied
         try:
-            obj, report = revisions.recover(kind=kind, pk=int(pk), user=request.user)
+            obj, report = services.recover(kind=kind, pk=int(pk), user=request.user)
         except (ValidationError, IntegrityError) as exc:
             detail = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, f"Not recovered: {detail}")

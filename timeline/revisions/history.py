@@ -9,6 +9,8 @@ restores read everything, drafts included (`article_state_as_of`, `story_state_a
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from timeline.models import (
     Article,
     Embed,
@@ -29,12 +31,16 @@ def rows_as_of(model, moment, **filters):
     The historical rows of `model` matching `filters` (on historical fields) that were current
     at `moment` (None: now): for each object its newest row up to then, unless that row is a
     deletion. One query; meant for the children of one article or story, not whole tables.
+
+    The library's `latest_of_each()` finds the newest rows; it keeps every row of a tie on
+    history_date (an object and its tags saved under one stamped date), settled here by
+    history_id. That is also why `Model.history.as_of()` is not used for children.
     """
-    rows = model.history.filter(**filters)
+    rows = model.history.all()
     if moment is not None:
         rows = rows.filter(history_date__lte=moment)
     latest = {}
-    for row in rows.order_by("history_date", "history_id"):
+    for row in rows.latest_of_each().filter(**filters).order_by("history_date", "history_id"):
         latest[row.id] = row
     return [row for row in latest.values() if row.history_type != "-"]
 
@@ -46,6 +52,8 @@ def as_of(model, moment, **filters):
 
 def m2m_ids(model, field_name, rows, **where):
     """
+    Tags as of a moment, which the library only gives one historical row at a time.
+
     {history_id: set of related ids} for the many-to-many `field_name` recorded with each of
     these historical rows of `model`: one query for all of them. `where` (filters on the
     historical rows, e.g. id=5) selects them in the query instead of listing their ids.
@@ -77,13 +85,10 @@ def _with_tags(model, rows):
 
 def article_as_of(article, moment):
     """The article's own fields at `moment` (None if it did not exist yet, or was deleted)."""
-    rows = Article.history.filter(id=article.pk)
-    if moment is not None:
-        rows = rows.filter(history_date__lte=moment)
-    row = rows.order_by("-history_date", "-history_id").first()
-    if row is None or row.history_type == "-":
+    try:
+        return article.history.as_of(moment or timezone.now())
+    except Article.DoesNotExist:
         return None
-    return row.instance
 
 
 @dataclass

@@ -6,7 +6,9 @@ the revision history is complete whether the change came from the admin, the sch
 import or a script. Time is an input (`now=`) so the scheduler and the tests control it.
 
 Modules by what they write: articles.py (articles, updates, timeline entries), editions.py
-(anniversary and manual editions). Callers use the package: `services.publish_article(...)`.
+(anniversary and manual editions), restores.py (a page restored to a moment, deleted content
+recovered), content.py (content that arrives whole, as an import does: dated when it was
+written, editions replayed). Callers use the package: `services.publish_article(...)`.
 """
 
 from timeline.services.articles import (
@@ -19,6 +21,23 @@ from timeline.services.articles import (
     unpublish_article,
     unpublish_update,
 )
+from timeline.services.content import (
+    add_embed,
+    add_reference,
+    add_related_link,
+    create_article,
+    create_category,
+    create_quote,
+    create_story,
+    create_tag,
+    create_timeline_entry,
+    create_update,
+    place_quote,
+    replay_anniversary_edition,
+    replay_original_edition,
+    save_changes,
+    set_tags,
+)
 from timeline.services.editions import (
     approve_edition,
     cut_manual_edition,
@@ -26,9 +45,14 @@ from timeline.services.editions import (
     make_edition_live,
     prepare_anniversary_edition,
 )
+from timeline.services.restores import RestoreReport, recover, restore
 
 __all__ = [
-    "add_timeline_entry", "add_update", "approve_edition", "cut_manual_edition", "flag_overdue",
-    "make_edition_live", "prepare_anniversary_edition", "publish_article", "publish_due_item",
-    "publish_update", "schedule_article", "unpublish_article", "unpublish_update",
+    "RestoreReport", "add_embed", "add_reference", "add_related_link", "add_timeline_entry",
+    "add_update", "approve_edition", "create_article", "create_category", "create_quote",
+    "create_story", "create_tag", "create_timeline_entry", "create_update", "cut_manual_edition",
+    "flag_overdue", "make_edition_live", "place_quote", "prepare_anniversary_edition",
+    "publish_article", "publish_due_item", "publish_update", "recover",
+    "replay_anniversary_edition", "replay_original_edition", "restore", "save_changes",
+    "schedule_article", "set_tags", "unpublish_article", "unpublish_update",
 ]  # fmt: skip
