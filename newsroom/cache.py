@@ -4,6 +4,8 @@ dropped, logged, and the page is served from the database as if nothing were cac
 
 The cache only ever holds copies; losing it costs speed, never content, so no reader should
 see an error page because Redis restarted. /readyz still reports it (see `check`).
+
+Not django-redis's IGNORE_EXCEPTIONS: it logs every failed call and gives /readyz nothing to ask.
 """
 
 import logging

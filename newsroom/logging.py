@@ -4,21 +4,16 @@ Structured logs: one JSON object a line, each stamped with the id of the request
 RequestIdMiddleware (newsroom.middleware) puts the id in a context variable for the length of
 the request; RequestIdFilter copies it onto every record, whichever logger wrote it, so a
 support ticket quoting the X-Request-ID response header finds every line of that request.
+The JSON itself is python-json-logger's.
 """
 
 import contextvars
-import json
 import logging
 import time
 
-request_id_var = contextvars.ContextVar("request_id", default="-")
+from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
-# LogRecord attributes every record has; anything else was passed with extra={...}.
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
-    "message",
-    "asctime",
-    "request_id",
-}
+request_id_var = contextvars.ContextVar("request_id", default="-")
 
 
 class RequestIdFilter(logging.Filter):
@@ -27,24 +22,26 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class JsonFormatter(logging.Formatter):
-    """time, level, logger, request_id, message, the record's extra fields, then exc."""
+class JsonFormatter(BaseJsonFormatter):
+    """time (UTC), level, logger, request_id, message, the record's extra fields, then exc."""
 
-    def format(self, record):
-        entry = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
-            "level": record.levelname,
-            "logger": record.name,
-            "request_id": getattr(record, "request_id", request_id_var.get()),
-            "message": record.getMessage(),
-        }
-        for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value
-        if record.exc_info:
-            entry["exc"] = self.formatException(record.exc_info)
-        if record.stack_info:
-            entry["stack"] = self.formatStack(record.stack_info)
-        # default=str: Django puts the request object and sockets in extra; log their repr.
-        return json.dumps(entry, default=str, ensure_ascii=False)
+    converter = time.gmtime
+    default_time_format = "%Y-%m-%dT%H:%M:%S"
+    default_msec_format = "%s.%03dZ"
+
+    def __init__(self):
+        super().__init__(
+            "{asctime}{levelname}{name}{request_id}{message}",
+            style="{",
+            rename_fields={
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+                "exc_info": "exc",
+                "stack_info": "stack",
+            },
+            defaults={"request_id": "-"},
+            # Django puts the request object and sockets in extra: log their repr.
+            json_default=str,
+            json_ensure_ascii=False,
+        )

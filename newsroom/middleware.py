@@ -5,6 +5,8 @@ In MIDDLEWARE order: RequestIdMiddleware first (every later log line carries the
 HealthCheckMiddleware (probes answered before host checks and the HTTPS redirect, so a load
 balancer can probe any backend by address over plain HTTP), and after Django's own:
 RejectNullBytesMiddleware, AdminNoStoreMiddleware and DatabaseUnavailableMiddleware.
+
+Not django-guid (keeps uuids only, not a ticket id) nor django-log-request-id (any header).
 """
 
 import ipaddress

@@ -4,6 +4,8 @@ handlers and the sign-in lockout page.
 
 Error pages are rendered without the request's context processors: they must still render
 when what failed is the database or a context processor itself.
+
+Not django-health-check: its views answer only past ALLOWED_HOSTS and the HTTPS redirect.
 """
 
 import logging
