@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
-from timeline import dates
+from timeline import dates, embeds
 from timeline.models.articles import Article
 from timeline.models.common import validate_edtf
 
@@ -173,6 +173,4 @@ class Embed(models.Model):
     @property
     def player_url(self):
         """An embeddable player address for known providers; None means render a link."""
-        from timeline.embeds import player_url
-
-        return player_url(self.url)
+        return embeds.player_url(self.url)
