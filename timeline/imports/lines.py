@@ -1,0 +1,123 @@
+"""
+Lines of the form ``date — text``, as editors write timelines, reference lists and related
+links: the parser the WordPress import uses for a post's TIMELINE section, and the admin's
+"paste a list" box reuses.
+
+A line is a dated entry when the part before its first dash (em dash, en dash, or a hyphen with
+a space either side) is a date :func:`timeline.dates.parse` understands. Later dashes belong to
+the text. The label is kept exactly as written; the parsed date sits beside it.
+"""
+
+import dataclasses
+import re
+
+from timeline import dates
+
+# The first dash with room around it: "2015 November 13, 21:16 CET — text", "2009 - text", or
+# an en dash between spaces. A hyphen inside a date ("1999-2000") has no spaces and is not a
+# separator; an unspaced em or en dash ("2009—text") is one only when the line has no spaced
+# dash, so a span written with an en dash keeps its label whole.
+_SEPARATOR = re.compile(r"\s+(?:—|\u2013|-{1,2})\s+")
+_TIGHT_SEPARATOR = re.compile(r"\s*(?:—|\u2013)\s*")
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+_YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
+
+
+@dataclasses.dataclass(frozen=True)
+class DatedLine:
+    label: str
+    date: dates.MixedDate
+    text: str
+
+
+@dataclasses.dataclass(frozen=True)
+class UnreadLine:
+    """A line that is not ``date — text``; ``reason`` is one sentence for the editor."""
+
+    text: str
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    title: str
+    outlet: str = ""
+    date_label: str = ""
+    url: str = ""
+
+
+def parse_dated_line(line: str) -> DatedLine | None:
+    """``date — text`` split and parsed, or None when the line does not start with a date."""
+    line = " ".join(line.split())
+    match = _SEPARATOR.search(line) or _TIGHT_SEPARATOR.search(line)
+    if not match or match.start() == 0:
+        return None
+    label, text = line[: match.start()].strip(), line[match.end() :].strip()
+    if not text:
+        return None
+    try:
+        parsed = dates.parse(label)
+    except dates.InvalidDate:
+        return None
+    return DatedLine(label=label, date=parsed, text=text)
+
+
+def parse_list(text: str) -> list[DatedLine | UnreadLine]:
+    """Every non-blank line of a pasted list, read as ``date — text``, in order."""
+    found: list[DatedLine | UnreadLine] = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        dated = parse_dated_line(line)
+        found.append(dated or UnreadLine(line, "The line does not start with a date and a dash."))
+    return found
+
+
+def parse_reference(text: str, url: str = "") -> Reference:
+    """``Title — Outlet, date``, ``Title — Outlet (date)`` or ``Title (Outlet, date) URL``.
+
+    Whatever is not understood stays in the title, so no words are lost.
+    """
+    text = " ".join(text.split())
+    if not url and (found := _URL.search(text)):
+        url = found.group(0).rstrip(".,;")
+    text = text.replace(url, "").strip(" .,;—\u2013-") if url else text
+    title, rest = text, ""
+    if match := _SEPARATOR.search(text):
+        title, rest = text[: match.start()].strip(), text[match.end() :].strip()
+    elif match := re.search(r"\(([^()]+)\)\s*$", text):
+        title, rest = text[: match.start()].strip(), match.group(1)
+    if not rest:
+        return Reference(title=title, url=url)
+    outlet, date_label = split_outlet_date(rest.strip("()"))
+    return Reference(title=title, outlet=outlet, date_label=date_label, url=url)
+
+
+def split_outlet_date(text: str) -> tuple[str, str]:
+    """``Outlet, date``, ``Outlet (date)`` or just a date or an outlet, as written."""
+    text = text.strip().rstrip(".")
+    if match := re.fullmatch(r"(.*?)\s*\(([^()]+)\)", text):
+        outlet, date_label = match.group(1).strip(" ,"), match.group(2).strip()
+        if _is_date(date_label):
+            return outlet, date_label
+    for match in re.finditer(r",\s*", text):
+        date_label = text[match.end() :]
+        if _is_date(date_label):
+            return text[: match.start()].strip(), date_label
+    if _is_date(text):
+        return "", text
+    return text, ""
+
+
+def first_year(text: str) -> int | None:
+    match = _YEAR.search(text)
+    return int(match.group(1)) if match else None
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dates.parse(text)
+    except dates.InvalidDate:
+        return False
+    return True
