@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from timeline import dates, demo, services
+from timeline.demo import content
 from timeline.models import (
     Article,
     Edition,
@@ -105,8 +106,8 @@ def history_dates(queryset):
 
 
 def test_a_failure_rolls_everything_back_with_one_clear_line(monkeypatch):
-    broken = [*demo.TIMELINE, demo._entry("1986 Smarch 40", "Not a date.")]
-    monkeypatch.setattr(demo, "TIMELINE", broken)
+    broken = [*content.TIMELINE, {"date": "1986 Smarch 40", "text": "Not a date."}]
+    monkeypatch.setattr(content, "TIMELINE", broken)
     with pytest.raises(CommandError) as caught:
         load()
     message = str(caught.value)
