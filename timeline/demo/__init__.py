@@ -6,9 +6,10 @@ writers, every person quoted and every link are fictional: speakers are people o
 Example's world, and addresses live on example.org / example.com.
 
 The words are data (data/*.json, read by content.py); loader.py writes them through the
-services. `load_demo()` is idempotent. It finds each object by its natural key, saves only what
-differs from the data, and stamps each save with the demo editor and the reason "Loaded demo
-content", so a second run writes nothing at all, not even a history row.
+services; editor.py keeps the demo login. `load_demo()` is idempotent. It finds each object by
+its natural key, saves only what differs from the data, and stamps each save with the demo
+editor and the reason "Loaded demo content", so a second run writes nothing at all, not even a
+history row.
 
 Its revision history tells the story's real chronology: each object is dated when it would have
 been written (an update at its date, a timeline entry the morning after the event), and the
@@ -16,13 +17,8 @@ main article's editions are replayed year by year, so every past edition's froze
 shows the page as it stood then.
 """
 
-from timeline.demo.loader import (
-    DEFAULT_PASSWORD,
-    EDITOR_USERNAME,
-    REASON,
-    DemoResult,
-    load_demo,
-)
+from timeline.demo.editor import DEFAULT_PASSWORD, EDITOR_USERNAME, DemoResult
+from timeline.demo.loader import REASON, load_demo
 
 # The demo's articles (data/articles.json), by slug: the living post and two it links to.
 MAIN_SLUG = "chernobyl-reactor-4"

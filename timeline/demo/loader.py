@@ -10,17 +10,13 @@ only the fields that differ (services.save_changes), a fix dated today. Nothing 
 import datetime as dt
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import check_password
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from timeline import dates, services
-from timeline.demo import content
+from timeline.demo import content, editor
 from timeline.models import (
     Article,
     Category,
@@ -39,41 +35,10 @@ from timeline.models import (
 REASON = "Loaded demo content"
 # Replayed editions are approved the day before they go live.
 APPROVED_BEFORE = dt.timedelta(days=1)
-EDITOR_USERNAME = "editor"
-DEFAULT_PASSWORD = "newsroom-demo"
-
-
-@dataclass
-class DemoResult:
-    created: Counter = field(default_factory=Counter)
-    changed: Counter = field(default_factory=Counter)
-    password: str | None = None  # shown to the operator only when we know it is current
-
-    @property
-    def up_to_date(self):
-        return not self.created and not self.changed
-
-    def summary(self):
-        if self.up_to_date:
-            return "Demo content already up to date: nothing to change."
-        parts = []
-        for verb, counts in (("created", self.created), ("updated", self.changed)):
-            if counts:
-                parts.append(f"{verb} {', '.join(_count(m, n) for m, n in counts.items())}")
-        return f"Demo content loaded: {'; '.join(parts)}."
-
-    def editor_line(self, admin_url):
-        password = self.password or "(unchanged; run with --reset-password to set it)"
-        return f"Demo editor: {admin_url}  user: {EDITOR_USERNAME}  password: {password}"
-
-
-def _count(model, n):
-    meta = model._meta
-    return f"{n} {meta.verbose_name if n == 1 else meta.verbose_name_plural}"
 
 
 @transaction.atomic
-def load_demo(*, password=DEFAULT_PASSWORD, reset_password=False, now=None):
+def load_demo(*, password=editor.DEFAULT_PASSWORD, reset_password=False, now=None):
     """
     Create or bring up to date the demo content; returns what it created and changed.
 
@@ -88,7 +53,7 @@ def load_demo(*, password=DEFAULT_PASSWORD, reset_password=False, now=None):
 class _Loader:
     def __init__(self, *, now):
         self.now = now
-        self.result = DemoResult()
+        self.result = editor.DemoResult()
         self.user = None
         self.tags = {}
         self.articles = {}
@@ -100,7 +65,7 @@ class _Loader:
         self._changed = set()
 
     def load(self, *, password, reset_password):
-        self.user = self._editor(password, reset_password)
+        self.user = editor.ensure_editor(password, reset_password, result=self.result)
         origin = self.first_published  # before the main article, there was no demo newsroom
         category = dict(content.CATEGORY)
         category = self._sync(
@@ -119,40 +84,6 @@ class _Loader:
         self._updates(self.articles[self.main["slug"]])
         self._links()
         self._editions(self.articles[self.main["slug"]])
-
-    # -- the demo editor
-
-    def _editor(self, password, reset_password):
-        """The demo login. An existing account keeps its password unless asked to reset it."""
-        user_model = get_user_model()
-        user = user_model.objects.filter(username=EDITOR_USERNAME).first()
-        wanted = {"is_staff": True, "is_superuser": True, "is_active": True}
-        if user is None:
-            user = user_model(
-                username=EDITOR_USERNAME,
-                email="editor@example.org",
-                first_name="Demo",
-                last_name="Editor",
-                **wanted,
-            )
-            _set_password(user, password)
-            user.save()
-            self.result.created[user_model] += 1
-            self.result.password = password
-            return user
-        dirty = [name for name, value in wanted.items() if getattr(user, name) != value]
-        for name in dirty:
-            setattr(user, name, wanted[name])
-        if reset_password and not check_password(password, user.password):
-            _set_password(user, password)
-            dirty.append("password")
-        if dirty:
-            user.save()
-            self.result.changed[user_model] += 1
-        # hashers.check_password, not user.check_password: the latter may re-hash and save.
-        if check_password(password, user.password):
-            self.result.password = password
-        return user
 
     # -- the content
 
@@ -381,16 +312,6 @@ class _Loader:
         elif key not in self._created and key not in self._changed:
             self._changed.add(key)
             self.result.changed[type(obj)] += 1
-
-
-def _set_password(user, password):
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError(
-            f"the demo editor's password is not acceptable: {' '.join(exc.messages)}"
-        ) from exc
-    user.set_password(password)
 
 
 @contextmanager
