@@ -154,15 +154,19 @@ class RoleRulesInline:
         return type(formset.__name__, (_OwnRowsFormSet, formset), {"editor": request.user})
 
 
-class ArticleEditorTools:
-    """The article change form's helpers; `editor_tools` joins its first fieldset."""
+class ObjectKnowsRequest:
+    """The object of a change page carries the request (see viewer_of)."""
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is not None:
-            # Display methods only get the object: it carries the request to editor_tools.
+            # Display methods only get the object: it carries the request to them.
             obj._editorial_request = request
         return obj
+
+
+class ArticleEditorTools(ObjectKnowsRequest):
+    """The article change form's helpers; `editor_tools` joins its first fieldset."""
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -285,14 +289,8 @@ def _share_box(request, *, article=None, edition=None):
     )
 
 
-class EditionPreviewTools:
+class EditionPreviewTools(ObjectKnowsRequest):
     """A prepared edition's page as it will go live: for staff, and as a shareable link."""
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is not None:
-            obj._editorial_request = request
-        return obj
 
     @admin.display(description="Preview")
     def preview_links(self, obj):

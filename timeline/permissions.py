@@ -95,7 +95,17 @@ def is_own_draft(user, obj):
 
 def can_edit(user, obj):
     """Change this object (for an article: also everything placed on its page)."""
-    if not has_model_perm(user, obj, "change"):
+    return _may(user, obj, "change")
+
+
+def can_delete(user, obj):
+    """Delete this object. Published work is only ever deleted by an editor."""
+    return _may(user, obj, "delete")
+
+
+def _may(user, obj, action):
+    """The one rule behind editing and deleting; `action` names the model permission."""
+    if not has_model_perm(user, obj, action):
         return False
     if isinstance(obj, ARTICLE_PARTS):
         return obj.article_id is None or can_edit(user, obj.article)
@@ -104,19 +114,6 @@ def can_edit(user, obj):
     if isinstance(obj, PUBLISHABLE):
         return is_own_draft(user, obj)
     # An edition is a publication decision; everything else is left to model permissions.
-    return not isinstance(obj, Edition)
-
-
-def can_delete(user, obj):
-    """Delete this object. Published work is only ever deleted by an editor."""
-    if not has_model_perm(user, obj, "delete"):
-        return False
-    if isinstance(obj, ARTICLE_PARTS):
-        return obj.article_id is None or can_edit(user, obj.article)
-    if can_publish(user):
-        return True
-    if isinstance(obj, PUBLISHABLE):
-        return is_own_draft(user, obj)
     return not isinstance(obj, Edition)
 
 
