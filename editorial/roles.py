@@ -14,7 +14,7 @@ CONTRIBUTOR = "Contributor"
 
 ALL_ACTIONS = ("add", "change", "delete", "view")
 # Editors hold every permission of these apps (those installed), publish included.
-EDITOR_APPS = ("timeline", "comments", "editorial")
+EDITOR_APPS = ("timeline", "comments", "editorial", "images")
 CONTRIBUTOR_PERMISSIONS = {
     "timeline": {
         # Their own drafts only: timeline.permissions narrows these to the object.
@@ -33,6 +33,8 @@ CONTRIBUTOR_PERMISSIONS = {
         "category": ("view",),
         "edition": ("view",),
     },
+    # They upload and describe pictures for their drafts; removing one is an editor's call.
+    "images": {"image": ("add", "change", "view")},
 }
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "timeline",
     "comments",
     "editorial",
+    "images",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,26 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded images and their renditions (images app). The local filesystem by default (the
+# demo, one app server); MEDIA_STORAGE=s3 puts them in an S3-compatible bucket that every app
+# server shares (django-storages; see docs/OPERATIONS.md).
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+if os.environ.get("MEDIA_STORAGE", "filesystem") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MEDIA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            # Pictures are public: plain URLs a CDN can cache, not expiring signed ones.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
 
 LOGIN_URL = "admin:login"
 

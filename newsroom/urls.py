@@ -1,5 +1,7 @@
 import os
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -30,6 +32,10 @@ if os.environ.get("BENCH_CEILING") == "1":
     from bench.ceiling import ceiling
 
     urlpatterns.append(path("bench/ceiling/", ceiling, name="bench_ceiling"))
+
+# Uploaded images in development; in production the web server or the object store serves them.
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # A lost database is a 503 to retry rather than a 500 (see newsroom.views).
 handler500 = "newsroom.views.server_error"
