@@ -95,9 +95,15 @@ def assert_inert(html):
                 assert not squeezed.startswith(("javascript:", "data:", "vbscript:")), value
         if tag == "iframe":
             assert dict(attrs)["src"].startswith(PLAYERS)
-    for attrs, _ in audit.scripts:
+    # The page's own JSON-LD only: a data block, with no nonce (a cached page carries nothing
+    # per reader), schema.org's graph.
+    assert len(audit.scripts) <= 1
+    for attrs, text in audit.scripts:
         assert attrs.get("type") == "application/ld+json"
-        assert attrs.get("nonce")
+        assert "nonce" not in attrs
+        graph = json.loads(text)
+        assert isinstance(graph, list) and graph
+        assert all(item.get("@context") == "https://schema.org" for item in graph)
     assert len([t for t, _ in audit.tags if t == "script"]) == len(audit.scripts)
     return audit
 

@@ -10,7 +10,6 @@ from comments.forms import CommentForm
 from comments.models import Comment
 from timeline import links
 from timeline.models import Article
-from timeline.selectors.prepared import ID, Prepared
 
 register = template.Library()
 
@@ -18,16 +17,10 @@ register = template.Library()
 @register.simple_tag
 def approved_comments(article):
     """The comments readers see under `article`: approved, oldest first (one query)."""
-    comments = _SHOWN_ON(article_id=article.pk)
+    comments = list(Comment.objects.shown_on(article))
     for comment in comments:
-        comment.article = article
+        comment.article = article  # no query to read it back
     return comments
-
-
-# Compiled once per process: this query is on every article page (timeline.selectors.prepared).
-_SHOWN_ON = Prepared(
-    lambda article_id: Comment.objects.shown_on(Article(pk=article_id)), article_id=ID
-)
 
 
 @register.simple_tag

@@ -57,9 +57,13 @@ class TimelineEntry(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="timeline_entries")
     reference_url = models.URLField(max_length=500, blank=True)
     reference_title = models.CharField(max_length=300, blank=True)
+    # With the count of a story's entries, the version of its timeline: the key of its cached
+    # fragment (timeline.selectors.timelines). QuerySet.update() does not set it: save().
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = TimelineEntryQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[tags])
+    # updated_at is not history: the version of a cached fragment, not something an editor wrote.
+    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["date_lower", "-date_upper", F("date_time").asc(nulls_first=True), "pk"]
@@ -84,6 +88,8 @@ class TimelineEntry(models.Model):
                 fields=["story", "date_fuzzy_lower", "date_fuzzy_upper"],
                 name="timelineentry_story_fuzzy_idx",
             ),
+            # A story's timeline version (its entries' count and latest change) off the index.
+            models.Index(fields=["story", "updated_at"], name="timelineentry_changed_idx"),
             # On this day: a calendar day's entries, the key moments first, then by date, so
             # the page reads its first rows off the index however busy the day.
             models.Index(

@@ -41,9 +41,9 @@ Each facet is counted with the other filters applied, so a tag or year filter ad
 set without it (two with both); a chosen tag or year counts what the search found.
 
 The candidate query is compiled once per shape (which kinds, which filters) and reused with
-each search's values (Slot; compiling it took 15 ms). Not timeline.selectors.prepared: a search's
-words appear in every arm, and each run must be planned for its own words (rare words want the GIN
-index, common ones the primary key), which a prepared statement's generic plan would not do.
+each search's values (Slot; compiling it took 15 ms). It binds in the client as Django does: a
+search's words appear in every arm, and each run must be planned for its own words (rare words want
+the GIN index, common ones the primary key), which a prepared statement's generic plan would not do.
 
 On PostgreSQL the queries run in a transaction with a ``statement_timeout`` and planner
 settings (see _session): a search that takes too long tells the reader to try more specific

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import models
 from django.db.models import F, OuterRef, Subquery, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Replace
 from django.utils import timezone
 from django.utils.html import escape
@@ -22,13 +21,11 @@ from timeline.search import sources
 from timeline.search.forms import Kind
 from timeline.search.sources import SOURCES
 from timeline.search.terms import CONFIG
-from timeline.selectors.prepared import ID, Prepared
 from timeline.text import html_to_text as plain_text
 
 SNIPPET_CHARS = 240
 MARK_START, MARK_END = "\ue000", "\ue001"
 _MARKS = re.compile(f"([{MARK_START}{MARK_END}])")
-WORDS = "\x00search words"  # a placeholder no search has: the form refuses NUL characters
 
 
 @dataclass
@@ -59,31 +56,12 @@ def page_results(candidates, terms):
     found = {}
     for kind, pks in wanted.items():
         source = SOURCES[kind]
+        objects = DISPLAY[kind]().filter(pk__in=pks)
         if sources.uses_full_text():
-            objects = _SHOWN[kind](pks=pks, words=terms.text)
-        else:
-            objects = DISPLAY[kind]().filter(pk__in=pks)
+            objects = objects.annotate(search_headline=_headline(source, terms.text))
         for obj in objects:
             found[kind, obj.pk] = RESULT[kind](obj, _snippet(obj, source, terms))
     return [found[c.kind, c.pk] for c in candidates if (c.kind, c.pk) in found]
-
-
-def _shown(kind):
-    """
-    A page's rows of one kind with their ts_headline, compiled once
-    (timeline.selectors.prepared): the ORM took 2 to 3 ms to compile each of these, a tenth
-    of a search.
-    """
-    source = SOURCES[kind]
-    return Prepared(
-        lambda pks, words: (
-            DISPLAY[kind]()
-            .filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (pks,)))
-            .annotate(search_headline=_headline(source, words))
-        ),
-        pks=[ID],
-        words=WORDS,
-    )
 
 
 def _headline(source, words):
@@ -190,9 +168,6 @@ def _quotes_with_their_article():
         article_slug=Subquery(first.values("slug")[:1]),
         article_title=Subquery(first.values("title")[:1]),
     )
-
-
-_SHOWN = {kind: _shown(kind) for kind in SOURCES}
 
 
 def _day(moment):

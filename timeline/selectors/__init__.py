@@ -1,301 +1,45 @@
 """
 Reads that cross models: everything one page shows, fetched in a fixed number of queries.
+
+Modules by page: articles.py (an article's page, an old edition's), timelines.py (a story's
+timeline and the version its cached fragment is keyed by), embedded.py (short lists riding
+along with their parent's row); the listings and reader discovery pages here.
 """
 
 import calendar
 import datetime as dt
-import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
-from django.utils.text import Truncator
 
 from timeline import dates
-from timeline.models import (
-    Article,
-    Category,
-    Edition,
-    EditionStatus,
-    Embed,
-    Placement,
-    Quote,
-    QuotePlacement,
-    Reference,
-    RelatedLink,
-    Status,
-    Story,
-    Tag,
-    TimelineEntry,
-    Update,
+from timeline.models import Article, Category, Story, Tag, TimelineEntry
+from timeline.selectors.articles import (
+    ArticlePage,
+    BodyBlock,
+    _with_story,
+    article_page,
+    edition_snapshot,
 )
-from timeline.revisions import history
-from timeline.selectors.json_lists import instances, json_list
-from timeline.selectors.prepared import ID, SLUG, Prepared
-from timeline.text import html_to_text
+from timeline.selectors.timelines import (
+    story_timeline,
+    timeline_version,
+    timeline_version_of,
+)
 
-
-@dataclass
-class BodyBlock:
-    html: str
-    quotes: list = field(default_factory=list)
-
-
-@dataclass
-class ArticlePage:
-    article: Article
-    updates: list
-    epigraphs: list
-    body: list
-    related_links: list
-    references: list
-    embeds: list
-    timeline: list
-    tags: list
-    editions: list = field(default_factory=list)
-    preview: bool = False
-    snapshot: "Edition | None" = None  # set when this is a frozen edition's page
-
-    # The derived values below are read several times per render (meta tags, header, JSON-LD):
-    # worked out once per page.
-
-    @functools.cached_property
-    def date_modified(self):
-        """The newest published update, else the first publication."""
-        stamps = [u.published_at for u in self.updates if u.status == Status.PUBLISHED]
-        stamps.append(self.article.published_at)
-        return max((s for s in stamps if s), default=None)
-
-    @functools.cached_property
-    def last_updated(self):
-        """date_modified when it is later than the first publication, else None."""
-        published, modified = self.article.published_at, self.date_modified
-        return modified if published and modified and modified > published else None
-
-    @property
-    def unpublished_updates(self):
-        """Drafts and scheduled updates: only ever present in a staff preview."""
-        return [u for u in self.updates if u.status != Status.PUBLISHED]
-
-    @functools.cached_property
-    def description(self):
-        """For search results and share cards: the summary, else the start of the lede."""
-        if self.article.summary:
-            return self.article.summary
-        return Truncator(html_to_text(self.article.lede_html)).words(40)
-
-
-def article_page(*, slug, preview=False):
-    """
-    The article at `slug` with everything on its page, in 2 queries however much it holds:
-    the article with its story and category and, riding along as JSON
-    (timeline.selectors.json_lists), its tags, references, embeds, editions, updates, quotes
-    and related posts; then its story's timeline. Both are compiled once per process
-    (timeline.selectors.prepared).
-
-    Public readers (`preview=False`) get only published articles and published updates; staff
-    previewing also see drafts and scheduled updates. Raises Http404 otherwise.
-    """
-    found = _ARTICLE[preview](slug=slug)
-    if not found:
-        raise Http404("No such article.")
-    article = found[0]
-    editions = instances(Edition, article.edition_rows, order_by=("-go_live_at", "-pk"))
-    updates = instances(Update, article.update_rows, order_by=("-dated_at", "-pk"))
-    quotes = {quote.pk: quote for quote in instances(Quote, article.quote_rows)}
-    placements = instances(
-        QuotePlacement, article.placement_rows, order_by=("placement", "order", "pk")
-    )
-    targets = {target.pk: target for target in instances(Article, article.target_rows)}
-    related = instances(RelatedLink, article.related_rows, order_by=("order", "pk"))
-    for placement in placements:
-        placement.quote = quotes[placement.quote_id]
-    for link in related:
-        if link.target_id:
-            link.target = targets[link.target_id]
-    for child in (*editions, *updates, *placements, *related):
-        child.article = article  # as a prefetch would: no query to read it back
-
-    return ArticlePage(
-        article=article,
-        updates=updates,
-        epigraphs=[p.quote for p in placements if p.placement == Placement.EPIGRAPH],
-        body=_body_with_inline_quotes(
-            article.body_html, [p for p in placements if p.placement == Placement.INLINE]
-        ),
-        related_links=related,
-        references=instances(Reference, article.reference_rows, order_by=("order", "pk")),
-        embeds=instances(Embed, article.embed_rows, order_by=("order", "pk")),
-        timeline=story_timeline(article.story, until=article.timeline_until),
-        tags=instances(Tag, article.tag_rows, order_by=("name", "pk")),
-        editions=editions,
-        preview=preview,
-    )
-
-
-# The columns a page shows, no more: the Markdown sources (the page shows the HTML made of them
-# on save) would double what each request reads. The other fields are deferred, as with only().
-TARGET_FIELDS = ["id", "slug", "title", "status"]
-UPDATE_FIELDS = [
-    *("id", "article_id", "kind", "dated_at", "headline", "body_html"),
-    *("status", "publish_at", "published_at", "anchor"),
-]
-EDITION_FIELDS = [
-    *("id", "article_id", "kind", "year", "key", "title", "go_live_at", "status"),
-    *("went_live_at", "is_late"),
-]
-
-
-def _article_queryset(preview):
-    articles = (
-        Article.objects.select_related("story", "category")
-        .defer("body", "lede")
-        .annotate(
-            tag_rows=json_list(Tag.objects.all(), "articles"),
-            reference_rows=json_list(Reference.objects.all(), "article"),
-            embed_rows=json_list(Embed.objects.all(), "article"),
-            edition_rows=json_list(Edition.objects.shown(), "article", fields=EDITION_FIELDS),
-            update_rows=json_list(_updates_queryset(preview), "article", fields=UPDATE_FIELDS),
-            placement_rows=json_list(QuotePlacement.objects.all(), "article"),
-            quote_rows=json_list(Quote.objects.all(), "placements__article"),
-            related_rows=json_list(_related_queryset(preview), "article"),
-            target_rows=json_list(
-                Article.objects.all(), "linked_from__article", fields=TARGET_FIELDS
-            ),
-        )
-    )
-    return articles if preview else articles.published()
-
-
-def _updates_queryset(preview):
-    return Update.objects.all() if preview else Update.objects.published()
-
-
-def _related_queryset(preview):
-    related = RelatedLink.objects.all()
-    if preview:
-        return related
-    return related.exclude(target__status__in=[Status.DRAFT, Status.SCHEDULED])
-
-
-_ARTICLE = {
-    preview: Prepared(
-        lambda slug, preview=preview: _article_queryset(preview).filter(slug=slug)[:1], slug=SLUG
-    )
-    for preview in (False, True)
-}
-
-
-def edition_snapshot(*, slug, key):
-    """
-    A superseded edition's page, rebuilt from revision history as it stood when the next
-    edition replaced it. Raises Http404 for an unknown, unpublished or still current edition.
-    """
-    edition = (
-        Edition.objects.select_related("article")
-        .filter(article__slug=slug, key=key, status=EditionStatus.SUPERSEDED)
-        .exclude(article__status__in=[Status.DRAFT, Status.SCHEDULED])
-        .first()
-    )
-    if edition is None:
-        raise Http404("No such edition.")
-    article = edition.article
-    then = history.page_as_of(article, edition.frozen_at)
-    if then["article"] is None:
-        raise Http404("This edition left no record.")
-    for link in then["related_links"]:
-        link.article = then["article"]
-    return ArticlePage(
-        article=then["article"],
-        updates=then["updates"],
-        epigraphs=then["epigraphs"],
-        body=_body_with_inline_quotes(then["article"].body_html, then["inline"]),
-        related_links=then["related_links"],
-        references=then["references"],
-        embeds=then["embeds"],
-        timeline=_with_story(then["timeline"], article.story),
-        tags=list(article.tags.all()),
-        editions=list(article.editions.shown().select_related("article")),
-        snapshot=edition,
-    )
-
-
-def _with_story(entries, story):
-    for entry in entries:
-        entry.story = story  # formatting needs the story's zone; don't fetch it per entry
-    return entries
-
-
-def _body_with_inline_quotes(html, placements):
-    """Split the body after each paragraph that an inline quote is pinned to."""
-    if not placements:
-        return [BodyBlock(html)] if html else []
-    paragraphs = html.split("</p>")
-    blocks, pending = [], ""
-    pinned = {}
-    for placement in placements:
-        pinned.setdefault(placement.after_paragraph, []).append(placement.quote)
-    for number, chunk in enumerate(paragraphs[:-1], start=1):
-        pending += chunk + "</p>"
-        if number in pinned:
-            blocks.append(BodyBlock(pending, pinned.pop(number)))
-            pending = ""
-    pending += paragraphs[-1]
-    leftover = [quote for quotes in pinned.values() for quote in quotes]
-    if pending.strip() or leftover:
-        blocks.append(BodyBlock(pending, leftover))
-    return blocks
-
-
-@dataclass(slots=True)
-class TimelineRow:
-    """
-    A timeline entry as a page shows it: the columns timeline.site.rendering reads, not a model
-    instance. A story's timeline runs to hundreds of entries (500 on an average story at
-    newsroom scale) and building a TimelineEntry for each cost several times what reading its
-    row did (profiled: README, "Performance").
-    """
-
-    pk: int
-    date: str
-    date_lower: dt.date
-    text_html: str
-    is_key_moment: bool
-    reference_url: str
-    reference_title: str
-    story: Story | None = None
-
-
-TIMELINE_ROW_FIELDS = [name for name in TimelineRow.__slots__ if name != "story"]
-
-
-def story_timeline(story, *, until=None):
-    """The story's timeline in date order (optionally only up to `until`): one query."""
-    if story is None:
-        return []
-    if until is None:
-        rows = _TIMELINE(story_id=story.pk)
-    else:
-        rows = _TIMELINE_UNTIL(story_id=story.pk, until=until)
-    return [TimelineRow(*row, story) for row in rows]
-
-
-def _timeline_rows(story_id, until=None):
-    entries = TimelineEntry.objects.filter(story_id=story_id).chronological()
-    if until is not None:
-        entries = entries.filter(date_lower__lte=until)
-    return entries.values_list(*TIMELINE_ROW_FIELDS)
-
-
-_TIMELINE = Prepared(_timeline_rows, story_id=ID)
-_TIMELINE_UNTIL = Prepared(_timeline_rows, story_id=ID, until=dt.date(1, 1, 2))
+__all__ = [
+    "ArticlePage", "BodyBlock", "article_page", "edition_snapshot", "story_timeline",
+    "timeline_version", "timeline_version_of",
+]  # fmt: skip
 
 
 def story_page(*, slug):
     """A story with its whole timeline and its published articles."""
     story = (
-        Story.objects.prefetch_related(
+        Story.objects.annotate(**timeline_version_of("pk"))
+        .prefetch_related(
             "tags",
             Prefetch(
                 "articles",
@@ -308,6 +52,7 @@ def story_page(*, slug):
     )
     if story is None:
         raise Http404("No such story.")
+    story.timeline_version = timeline_version(story)
     return story, story_timeline(story)
 
 

@@ -1,0 +1,238 @@
+"""An article's page (and an old edition's): everything it shows in a fixed number of queries."""
+
+import functools
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.text import Truncator
+
+from timeline.models import (
+    Article,
+    Edition,
+    EditionStatus,
+    Embed,
+    Placement,
+    QuotePlacement,
+    Reference,
+    RelatedLink,
+    Status,
+    Tag,
+    Update,
+)
+from timeline.revisions import history
+from timeline.selectors import embedded
+from timeline.selectors.timelines import story_timeline, timeline_version, timeline_version_of
+from timeline.text import html_to_text
+
+
+@dataclass
+class BodyBlock:
+    html: str
+    quotes: list = field(default_factory=list)
+
+
+@dataclass
+class ArticlePage:
+    article: Article
+    updates: list
+    epigraphs: list
+    body: list
+    related_links: list
+    references: list
+    embeds: list
+    timeline: list  # or a lazy queryset, read only when the cached fragment is missing
+    tags: list
+    editions: list = field(default_factory=list)
+    timeline_size: int = 0
+    timeline_version: str = ""  # "" when the timeline is not to be cached (an old edition's)
+    preview: bool = False
+    snapshot: "Edition | None" = None  # set when this is a frozen edition's page
+
+    # The derived values below are read several times per render (meta tags, header, JSON-LD):
+    # worked out once per page.
+
+    @functools.cached_property
+    def date_modified(self):
+        """The newest published update, else the first publication."""
+        stamps = [u.published_at for u in self.updates if u.status == Status.PUBLISHED]
+        stamps.append(self.article.published_at)
+        return max((s for s in stamps if s), default=None)
+
+    @functools.cached_property
+    def last_updated(self):
+        """date_modified when it is later than the first publication, else None."""
+        published, modified = self.article.published_at, self.date_modified
+        return modified if published and modified and modified > published else None
+
+    @property
+    def unpublished_updates(self):
+        """Drafts and scheduled updates: only ever present in a staff preview."""
+        return [u for u in self.updates if u.status != Status.PUBLISHED]
+
+    @functools.cached_property
+    def description(self):
+        """For search results and share cards: the summary, else the start of the lede."""
+        if self.article.summary:
+            return self.article.summary
+        return Truncator(html_to_text(self.article.lede_html)).words(40)
+
+
+def article_page(*, slug, preview=False):
+    """
+    The article at `slug` with everything on its page, in 4 queries however much it holds: the
+    article with its story and category, its four short lists riding along as JSON
+    (timeline.selectors.embedded: tags, references, embeds, editions) and the version of its
+    story's timeline (timeline_version); then its updates, its quotes and its related posts
+    (prefetches). The timeline itself is a lazy queryset: the page reads it only when its
+    cached fragment is missing (templates/timeline/_timeline.html).
+
+    Public readers (`preview=False`) get only published articles and published updates; staff
+    previewing also see drafts and scheduled updates. Raises Http404 otherwise.
+    """
+    article = _article_queryset(preview).filter(slug=slug).first()
+    if article is None:
+        raise Http404("No such article.")
+    story = article.story
+    if story is not None:
+        story.timeline_size = article.timeline_size
+        story.timeline_changed = article.timeline_changed
+    placements = article.shown_placements
+    editions = embedded.instances(Edition.objects.order_by(*EDITION_ORDER), article.edition_rows)
+    for edition in editions:
+        edition.article = article  # as a prefetch would: no query to read it back
+    return ArticlePage(
+        article=article,
+        updates=article.shown_updates,
+        epigraphs=[p.quote for p in placements if p.placement == Placement.EPIGRAPH],
+        body=_body_with_inline_quotes(
+            article.body_html, [p for p in placements if p.placement == Placement.INLINE]
+        ),
+        related_links=article.shown_related,
+        references=embedded.instances(Reference.objects.all(), article.reference_rows),
+        embeds=embedded.instances(Embed.objects.all(), article.embed_rows),
+        timeline=story_timeline(story, until=article.timeline_until),
+        timeline_size=article.timeline_size or 0,
+        timeline_version=timeline_version(story),
+        tags=embedded.instances(Tag.objects.all(), article.tag_rows),
+        editions=editions,
+        preview=preview,
+    )
+
+
+# The columns a page shows, no more: the Markdown sources (the page shows the HTML made of them
+# on save) would double what each request reads. The other fields are deferred.
+UPDATE_FIELDS = [
+    *("id", "article_id", "kind", "dated_at", "headline", "body_html"),
+    *("status", "publish_at", "published_at", "anchor"),
+]
+RELATED_FIELDS = [
+    *("id", "article_id", "target_id", "url", "label", "order"),
+    *("target__slug", "target__title", "target__status"),
+]
+EDITION_FIELDS = [
+    *("id", "article_id", "kind", "year", "key", "title", "go_live_at", "status"),
+    *("went_live_at", "is_late"),
+]
+EDITION_ORDER = ("-go_live_at", "-pk")
+
+
+def _article_queryset(preview):
+    updates = Update.objects.all() if preview else Update.objects.published()
+    related = RelatedLink.objects.select_related("target").only(*RELATED_FIELDS)
+    if not preview:
+        related = related.exclude(target__status__in=[Status.DRAFT, Status.SCHEDULED])
+    articles = (
+        Article.objects.select_related("story", "category")
+        .defer("body", "lede", "story__summary")
+        .annotate(
+            **timeline_version_of("story_id"),
+            tag_rows=embedded.rows(Tag.objects.all(), "articles"),
+            reference_rows=embedded.rows(Reference.objects.all(), "article"),
+            embed_rows=embedded.rows(Embed.objects.all(), "article"),
+            edition_rows=embedded.rows(Edition.objects.shown(), "article", fields=EDITION_FIELDS),
+        )
+        .prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=updates.only(*UPDATE_FIELDS).order_by("-dated_at", "-pk"),
+                to_attr="shown_updates",
+            ),
+            Prefetch(
+                "quote_placements",
+                queryset=QuotePlacement.objects.select_related("quote").order_by(
+                    "placement", "order", "pk"
+                ),
+                to_attr="shown_placements",
+            ),
+            Prefetch(
+                "related_links", queryset=related.order_by("order", "pk"), to_attr="shown_related"
+            ),
+        )
+    )
+    return articles if preview else articles.published()
+
+
+def edition_snapshot(*, slug, key):
+    """
+    A superseded edition's page, rebuilt from revision history as it stood when the next
+    edition replaced it. Raises Http404 for an unknown, unpublished or still current edition.
+    """
+    edition = (
+        Edition.objects.select_related("article")
+        .filter(article__slug=slug, key=key, status=EditionStatus.SUPERSEDED)
+        .exclude(article__status__in=[Status.DRAFT, Status.SCHEDULED])
+        .first()
+    )
+    if edition is None:
+        raise Http404("No such edition.")
+    article = edition.article
+    then = history.page_as_of(article, edition.frozen_at)
+    if then["article"] is None:
+        raise Http404("This edition left no record.")
+    for link in then["related_links"]:
+        link.article = then["article"]
+    return ArticlePage(
+        article=then["article"],
+        updates=then["updates"],
+        epigraphs=then["epigraphs"],
+        body=_body_with_inline_quotes(then["article"].body_html, then["inline"]),
+        related_links=then["related_links"],
+        references=then["references"],
+        embeds=then["embeds"],
+        timeline=_with_story(then["timeline"], article.story),
+        timeline_size=len(then["timeline"]),
+        tags=list(article.tags.all()),
+        editions=list(article.editions.shown().select_related("article")),
+        snapshot=edition,
+    )
+
+
+def _with_story(entries, story):
+    for entry in entries:
+        entry.story = story  # formatting needs the story's zone; don't fetch it per entry
+    return entries
+
+
+def _body_with_inline_quotes(html, placements):
+    """Split the body after each paragraph that an inline quote is pinned to."""
+    if not placements:
+        return [BodyBlock(html)] if html else []
+    paragraphs = html.split("</p>")
+    blocks, pending = [], ""
+    pinned = {}
+    for placement in placements:
+        pinned.setdefault(placement.after_paragraph, []).append(placement.quote)
+    for number, chunk in enumerate(paragraphs[:-1], start=1):
+        pending += chunk + "</p>"
+        if number in pinned:
+            blocks.append(BodyBlock(pending, pinned.pop(number)))
+            pending = ""
+    pending += paragraphs[-1]
+    leftover = [quote for quotes in pinned.values() for quote in quotes]
+    if pending.strip() or leftover:
+        blocks.append(BodyBlock(pending, leftover))
+    return blocks
+
+
+# What a story's timeline shows of each entry (templates/timeline/_timeline.html).

@@ -1,0 +1,100 @@
+"""
+Short lists that ride along with their parent's row as JSON, made back into model instances
+with Model.from_db.
+
+The article page shows four short lists (tags, references, embeds, editions: a few rows each).
+As prefetches they were four more queries, and the page has at most 8 to spend (with its
+updates, quotes, related posts, timeline and comments it needs 10). Each becomes a column of
+the article's own query instead: a correlated subquery aggregating the rows into a JSON array
+(JSONB_AGG on PostgreSQL, JSON_GROUP_ARRAY on SQLite). Long lists stay prefetches.
+
+    articles = Article.objects.annotate(tag_rows=rows(Tag.objects.all(), "articles"))
+    tags = instances(Tag.objects.all(), article.tag_rows)
+"""
+
+import datetime as dt
+import functools
+
+from django.db import models
+from django.db.models import Aggregate, JSONField, OuterRef, Subquery
+from django.db.models.functions import JSONObject
+from django.utils import timezone
+
+
+class JSONRows(Aggregate):
+    """The grouped rows as one JSON array (order is not kept: instances() sorts them)."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def rows(queryset, link, fields=None):
+    """
+    A subquery for an annotation: the rows of `queryset` whose `link` is the outer row's pk, as
+    a JSON array of objects with `fields` (default: every concrete field), or NULL.
+    """
+    names = fields or [field.attname for field in queryset.model._meta.concrete_fields]
+    return Subquery(
+        queryset.filter(**{link: OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(rows=JSONRows(JSONObject(**{name: name for name in names})))
+        .values("rows")
+    )
+
+
+def instances(queryset, json_rows):
+    """
+    The JSON rows of rows() as instances of `queryset`'s model, loaded from its database
+    (Model.from_db, as the ORM loads a row; columns left out are deferred, as with only())
+    and sorted by its order_by().
+    """
+    model = queryset.model
+    converters = _converters(model)
+    objects = []
+    for row in json_rows or []:
+        names = list(row)
+        values = [converters.get(name, _as_is)(row[name]) for name in names]
+        objects.append(model.from_db(queryset.db, names, values))
+    for name in reversed(queryset.query.order_by):
+        key = name.lstrip("-")
+        key = model._meta.pk.attname if key == "pk" else key
+        objects.sort(key=lambda obj, key=key: _sortable(getattr(obj, key)), reverse=name[0] == "-")
+    return objects
+
+
+@functools.cache
+def _converters(model):
+    """
+    {attname: function} for the fields whose JSON value is not already the Python value:
+    dates and times arrive as text, booleans as 0 or 1 on SQLite. Text, whole numbers and ids
+    are taken as they come.
+    """
+    as_is = (models.CharField, models.TextField, models.IntegerField)
+    return {
+        field.attname: functools.partial(_python, field)
+        for field in model._meta.concrete_fields
+        if not isinstance(field, as_is) and not field.is_relation
+    }
+
+
+def _as_is(value):
+    return value
+
+
+def _python(field, value):
+    if value is None:
+        return None
+    value = field.to_python(value)
+    if isinstance(field, models.DateTimeField) and timezone.is_naive(value):
+        # SQLite keeps datetimes as naive UTC text; PostgreSQL's JSON carries the offset.
+        value = timezone.make_aware(value, dt.UTC)
+    return value
+
+
+def _sortable(value):
+    # None sorts first, as NULLS FIRST would; the tuple keeps None and values comparable.
+    return (value is not None, value)
