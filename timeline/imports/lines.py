@@ -90,7 +90,7 @@ def parse_reference(text: str, url: str = "") -> Reference:
         title, rest = text[: match.start()].strip(), match.group(1)
     if not rest:
         return Reference(title=title, url=url)
-    outlet, date_label = split_outlet_date(rest.strip("()"))
+    outlet, date_label = split_outlet_date(rest)
     return Reference(title=title, outlet=outlet, date_label=date_label, url=url)
 
 

@@ -95,6 +95,7 @@ class Edition:
     title: str
     year: int | None
     url: str
+    written: str = ""  # the whole line as it stood in the list
 
 
 @dataclasses.dataclass
@@ -154,7 +155,7 @@ class Structure:
         parts += [f"{e.label} {html_to_text(e.text)}" for e in self.timeline]
         parts += [f"{e.url} {e.title}" for e in self.embeds]
         parts += [f"{r.title} {r.outlet} {r.date_label} {r.url}" for r in self.references]
-        parts += [f"{e.title} {e.year or ''} {e.url}" for e in self.editions]
+        parts += [f"{e.written} {e.url}" for e in self.editions]
         return " ".join(part for part in parts if part)
 
 
@@ -282,7 +283,7 @@ class _Reader:
             else:
                 kept.append(line)
         if kept:
-            self.body("paragraph", "<br>".join(kept) if len(kept) > 1 else kept[0])
+            self.body("paragraph", "<br>\n".join(kept))
 
     def section_lines(self, block) -> None:
         if block.kind not in ("paragraph", "list"):
@@ -374,7 +375,7 @@ def _edition(text: str, link: re.Match | None) -> Edition:
         title = (text[: year_match.start()] + text[year_match.end() :]).strip()
     else:
         title = text
-    return Edition(title=title, year=year, url=url)
+    return Edition(title=title, year=year, url=url, written=text)
 
 
 def _text_positions(html: str) -> list[int]:

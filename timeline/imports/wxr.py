@@ -96,7 +96,8 @@ def read(path, *, max_bytes: int = DEFAULT_MAX_BYTES):
 
 
 def _describe(exc: etree.XMLSyntaxError) -> str:
-    message = str(exc.msg or exc).split("\n")[0].rstrip(".")
+    message = re.sub(r", line \d+, column \d+$", "", str(exc.msg or exc).split("\n")[0])
+    message = message.rstrip(".")
     return f"line {exc.lineno}: {message}" if exc.lineno else message
 
 
