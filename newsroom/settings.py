@@ -121,14 +121,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The public pages' queries bind on the server (timeline.selectors.prepared) so psycopg can
-    # prepare them: PostgreSQL then plans each once per connection. "off" behind a transaction-mode
-    # pooler (PgBouncer without prepared statement support).
-    _prepare = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        None if _prepare.lower() in ("off", "none", "") else int(_prepare)
-    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no row locks: a transaction takes the write lock when it begins, so two
     # concurrent saves queue up (and the second sees the first, timeline.revisions) instead of
