@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from comments.models import Comment, CommentStatus
-from timeline.site import page_cache as caching
+from httpcache import purge
+from timeline.site import surrogate_keys
 
 RATE_LIMIT = 5
 RATE_WINDOW = 10 * 60
@@ -64,7 +65,8 @@ def moderate(*, comments, status, user=None, now=None):
     """Set the status of `comments` (a queryset), stamped with who and when; returns the count."""
     if status not in CommentStatus.values:
         raise ValueError(f"Unknown comment status: {status!r}")
+    articles = set(comments.values_list("article_id", flat=True))
     count = comments.update(status=status, moderated_at=now or timezone.now(), moderated_by=user)
-    # QuerySet.update() sends no signal: tell the page cache the article pages changed.
-    caching.content_changed()
+    # QuerySet.update() sends no signal: purge the pages of those articles, and only those.
+    purge.schedule({surrogate_keys.article(pk) for pk in articles})
     return count

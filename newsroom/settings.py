@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "axes",
     # Site-wide commands (loaddata that restores history as dumped).
     "newsroom",
+    # The shared HTTP cache's purge outbox and headers (Varnish with xkey, or a CDN).
+    "httpcache",
     "timeline",
     "comments",
     "editorial",
@@ -73,6 +75,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and 304 for every GET; then the shared cache's headers, outside the session, CSRF,
+    # auth and messages middleware so it sees every cookie they set (a page with one is never
+    # shared).
+    "django.middleware.http.ConditionalGetMiddleware",
+    "httpcache.middleware.SharedCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,9 +87,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Inside CSRF, auth, messages and CSP, so pages served from it still get their cookie and
-    # header; anonymous readers only (see timeline.site.page_cache).
-    "timeline.site.page_cache.PageCacheMiddleware",
     # Records request.user as history_user on every historical row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
     "newsroom.middleware.AdminNoStoreMiddleware",
@@ -138,34 +142,24 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    # Whole pages for anonymous readers (timeline.site.page_cache), shared by every server.
-    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "newsroom-pages"}
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # Per process; invalidated through PAGE_CACHE["GENERATION_FILE"] (timeline.site.page_cache).
-        # 300 pages of 50-120 KB stay well inside a worker's memory budget (150 MB).
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 300},
-        },
     }
 
-# The anonymous page cache (timeline.site.page_cache). Tests render every page afresh unless a test
-# turns it on; PAGE_CACHE=0 turns it off (the benchmark's cold runs).
-PAGE_CACHE = {
-    "ENABLED": env_bool("PAGE_CACHE", not env_bool("TESTING")),
-    "ALIAS": "pages",
-    # How long a cached page may live: the bound on staleness should an invalidation be lost.
-    "TIMEOUT": 300,
-    # Browsers keep a page a minute, shared caches (a CDN) five; this cache knows exactly.
+# The shared HTTP cache in front (httpcache; docs/OPERATIONS.md): "varnish" (PURGE_URLS, e.g.
+# http://127.0.0.1:6081/), "fastly", "cloudflare", or "none" (no shared cache: nothing purged).
+# A shared cache keeps public pages up to S_MAXAGE: every committed write purges exactly the
+# surrogate keys it affects (timeline.site.surrogate_keys), so it may keep them long.
+HTTP_CACHE = {
+    "BACKEND": os.environ.get("HTTP_CACHE", "none"),
+    "PURGE_URLS": env_list("HTTP_CACHE_PURGE_URLS"),
+    "FASTLY_SERVICE_ID": os.environ.get("FASTLY_SERVICE_ID", ""),
+    "FASTLY_API_TOKEN": os.environ.get("FASTLY_API_TOKEN", ""),
+    "CLOUDFLARE_ZONE_ID": os.environ.get("CLOUDFLARE_ZONE_ID", ""),
+    "CLOUDFLARE_API_TOKEN": os.environ.get("CLOUDFLARE_API_TOKEN", ""),
     "MAX_AGE": 60,
-    "S_MAXAGE": 300,
-    # With local-memory caches, every process of the host reads the generation from here.
-    "GENERATION_FILE": Path(
-        os.environ.get("PAGE_CACHE_GENERATION_FILE", BASE_DIR / "var" / "page-cache-generation")
-    ),
+    "S_MAXAGE": int(os.environ.get("HTTP_CACHE_S_MAXAGE", "86400")),
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -6,7 +6,7 @@ class TimelineConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        # Cache invalidation (every content write bumps the page cache), not domain logic.
-        from timeline.site import page_cache as caching
+        # Cache invalidation (each write purges the pages that show it), not domain logic.
+        from timeline.site import surrogate_keys
 
-        caching.connect_signals()
+        surrogate_keys.register()

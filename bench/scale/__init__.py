@@ -24,8 +24,8 @@ import time
 from django.apps import apps
 from django.db import connection, transaction
 
+from httpcache import purge
 from timeline.models import Article, TimelineEntry
-from timeline.site import page_cache
 
 from .loader import ENTRY_DATE_FIELDS, HEAVIEST_SLUG, PEER_SLUG, Loader
 from .text import Text
@@ -77,8 +77,8 @@ def load(
             verb = "VACUUM (ANALYZE)" if vacuum else "ANALYZE"
             for table in tables:
                 cursor.execute(f"{verb} {connection.ops.quote_name(table)}")
-    # Straight table writes send no signals: tell the page cache, once.
-    page_cache.content_changed()
+    # Straight table writes send no signals: empty the shared cache, once.
+    purge.purge_everything()
     return (
         f"Loaded {loader.rows:,} rows (history included) in "
         f"{time.monotonic() - started:.0f} s: {articles:,} articles, "

@@ -27,6 +27,7 @@ from django.utils.text import Truncator
 from timeline import selectors
 from timeline.formatting import update_label
 from timeline.models import Edition, EditionKind, Status, Story, Update
+from timeline.site import surrogate_keys as keys
 from timeline.text import html_to_text
 
 FEED_ITEMS = 30
@@ -58,6 +59,13 @@ class _Feed(Feed):
     """Shared by every feed: absolute self links; RSS by default, Atom in the *AtomFeed twins."""
 
     url_name = None  # the route of this very feed, for its rel="self" link
+
+    def surrogate_keys(self, obj):
+        return ["feed"]
+
+    def get_feed(self, obj, request):
+        keys.add(request, *self.surrogate_keys(obj))
+        return super().get_feed(obj, request)
 
     def feed_url(self, obj):
         kwargs = {"slug": obj.slug} if obj is not None else {}
@@ -137,6 +145,9 @@ class TagFeed(_ArticleFeed):
     archive = staticmethod(selectors.tag_archive)
     label = "Tagged"
 
+    def surrogate_keys(self, subject):
+        return [keys.tag(subject.pk)]
+
     def get_object(self, request, slug):
         subject, articles = self.archive(slug=slug)
         subject.feed_articles = articles
@@ -164,6 +175,9 @@ class CategoryFeed(TagFeed):
     url_name = "timeline:category_feed"
     archive = staticmethod(selectors.category_archive)
     label = "Filed under"
+
+    def surrogate_keys(self, subject):
+        return [keys.category(subject.pk)]
 
 
 class CategoryAtomFeed(CategoryFeed):
@@ -246,6 +260,9 @@ class StoryFeed(_Feed):
 
     def get_object(self, request, slug):
         return get_object_or_404(Story, slug=slug)
+
+    def surrogate_keys(self, story):
+        return [keys.story(story.pk)]
 
     def title(self, story):
         return f"{story.title} — {settings.NEWSROOM['name']}"

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from timeline.models import Article, Category, Edition, EditionStatus, Status, Story, Tag, Update
+from timeline.site import surrogate_keys as keys
 
 NEWS_WINDOW = dt.timedelta(days=2)
 # Google News reads at most this many URLs from one news sitemap.
@@ -165,6 +166,7 @@ def sitemap_index(request):
     /sitemap.xml: one entry per section page, on SITE_URL (Django's own index view would use
     the request's Host). Two queries per section: its page count and its newest lastmod.
     """
+    keys.add(request, "sitemap")
     entries, newest = [], []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
@@ -187,6 +189,7 @@ def sitemap_index(request):
 
 
 def sitemap_section(request, section):
+    keys.add(request, "sitemap")
     return sitemap_views.sitemap(
         request, SITEMAPS, section=section, template_name="timeline/sitemap.xml"
     )
@@ -194,6 +197,7 @@ def sitemap_section(request, section):
 
 def news_sitemap(request):
     """/sitemap-news.xml: Google News wants the publication's language as an ISO 639 code."""
+    keys.add(request, "sitemap")
     response = sitemap_views.sitemap(
         request, NEWS_SITEMAPS, template_name="timeline/sitemap_news.xml"
     )

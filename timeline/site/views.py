@@ -7,6 +7,8 @@ reaches the database as an error: an invalid filter or search renders the form w
 (400), an impossible date or page number is a 404, a page past the end is the last page.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
@@ -17,6 +19,7 @@ from django_filters.views import FilterView
 
 from timeline import permissions, search, selectors
 from timeline.site import filters, structured_data
+from timeline.site import surrogate_keys as keys
 from timeline.site.pagination import BoundedPaginator, get_page_or_404, page_number
 
 ARTICLES_PER_PAGE = 20
@@ -32,6 +35,7 @@ def article_detail(request, slug):
         "structured_data": structured_data.article_graph(page),
     }
     response = render(request, "timeline/article_detail.html", context)
+    keys.for_article_page(request, page)
     if page.preview:
         # A staff copy may hold unpublished text: no shared or browser cache may keep it.
         patch_cache_control(response, private=True, no_store=True)
@@ -47,25 +51,41 @@ def edition_detail(request, slug, key):
         "canonical_url": settings.SITE_URL + page.snapshot.article.get_absolute_url(),
         "structured_data": structured_data.article_graph(page),
     }
+    keys.for_article_page(request, page)
     return render(request, "timeline/article_detail.html", context)
 
 
 def story_detail(request, slug):
     story, timeline = selectors.story_page(slug=slug)
+    keys.for_story(request, story.pk)
     return render(request, "timeline/story_detail.html", {"story": story, "timeline": timeline})
 
 
-class HomeView(ListView):
+class SurrogateKeysMixin:
+    """A generic view whose page names `surrogate_keys` (see timeline.site.surrogate_keys)."""
+
+    surrogate_keys = ()
+
+    def get_surrogate_keys(self):
+        return self.surrogate_keys
+
+    def render_to_response(self, context, **kwargs):
+        keys.add(self.request, *self.get_surrogate_keys())
+        return super().render_to_response(context, **kwargs)
+
+
+class HomeView(SurrogateKeysMixin, ListView):
     template_name = "timeline/home.html"
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
     paginator_class = BoundedPaginator  # no COUNT(*) over every article on each view
+    surrogate_keys = ("home",)
 
     def get_queryset(self):
         return selectors.latest_articles()
 
 
-class _ArchiveView(ListView):
+class _ArchiveView(SurrogateKeysMixin, ListView):
     """Published articles filed under one subject (a tag or a category), paginated."""
 
     context_object_name = "articles"
@@ -85,10 +105,16 @@ class TagArchiveView(_ArchiveView):
     template_name = "timeline/tag_archive.html"
     archive = staticmethod(selectors.tag_archive)
 
+    def get_surrogate_keys(self):
+        return [keys.tag(self.subject.pk)]
+
 
 class CategoryArchiveView(_ArchiveView):
     template_name = "timeline/category_archive.html"
     archive = staticmethod(selectors.category_archive)
+
+    def get_surrogate_keys(self):
+        return [keys.category(self.subject.pk)]
 
 
 TIMELINE_PER_PAGE = 25
@@ -123,7 +149,7 @@ class _PageOr404Mixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-class StoryTimelineView(_PageOr404Mixin, FilterView):
+class StoryTimelineView(SurrogateKeysMixin, _PageOr404Mixin, FilterView):
     """One story's timeline, narrowed by date range, precision, key moments, tag and words."""
 
     filterset_class = filters.TimelineFilter
@@ -133,6 +159,9 @@ class StoryTimelineView(_PageOr404Mixin, FilterView):
     def get_queryset(self):
         self.story = selectors.story_for_timeline(slug=self.kwargs["slug"])
         return selectors.timeline_entries(self.story)
+
+    def get_surrogate_keys(self):
+        return [keys.story(self.story.pk), keys.timeline(self.story.pk)]
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -152,16 +181,29 @@ class StoryTimelineView(_PageOr404Mixin, FilterView):
 def on_this_day(request, month=None, day=None):
     """What happened on a calendar date (today's, in the newsroom's zone, by default)."""
     today = local_today()
-    if month is None:
+    dated = month is not None
+    if not dated:
         month, day = today.month, today.day
     page = selectors.on_this_day(month=month, day=day, today=today)
-    return render(request, "timeline/on_this_day.html", {"page": page})
+    keys.for_on_this_day(request, month, day)
+    response = render(request, "timeline/on_this_day.html", {"page": page})
+    if not dated:
+        # Today's page becomes another day's at midnight: no cache may keep it past then.
+        patch_cache_control(response, public=True, max_age=60, s_maxage=_seconds_to_midnight())
+    return response
 
 
-class _ArticleArchiveMixin(_PageOr404Mixin):
+def _seconds_to_midnight():
+    now = timezone.localtime()
+    midnight = (now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1, int((midnight - now).total_seconds()))
+
+
+class _ArticleArchiveMixin(SurrogateKeysMixin, _PageOr404Mixin):
     """Published articles by the date of their first publication, newest first."""
 
     date_field = "published_at"
+    surrogate_keys = ("archive",)
     context_object_name = "articles"
     paginate_by = ARCHIVE_PER_PAGE
     allow_empty = False  # an empty year or month is a 404, and prev/next links skip them
@@ -185,11 +227,12 @@ class ArchiveMonthView(_ArticleArchiveMixin, MonthArchiveView):
     template_name = "timeline/archive_month.html"
 
 
-class ArchiveIndexPageView(ArchiveIndexView):
+class ArchiveIndexPageView(SurrogateKeysMixin, ArchiveIndexView):
     """Every month with something published in it, grouped by year: the way into the archive."""
 
     date_field = "published_at"
     date_list_period = "month"
+    surrogate_keys = ("archive",)
     allow_empty = True
     template_name = "timeline/archive_index.html"
 
@@ -210,4 +253,5 @@ def search_page(request):
         year=data["year"],
         page=page_number(request.GET.get("page")),
     )
+    keys.add(request, "search")
     return render(request, "timeline/search.html", {"form": form, "page": page})

@@ -1,0 +1,86 @@
+vcl 4.1;
+# Varnish in front of the app servers (docs/OPERATIONS.md): keeps public pages, purges them by
+# surrogate key (xkey) when the app says a write made them stale, never keeps anything of a
+# signed-in editor's. scripts/serve-varnish fills in the backend and the purgers.
+
+import std;
+import xkey;
+
+backend default {
+    .host = "@BACKEND_HOST@";
+    .port = "@BACKEND_PORT@";
+    .connect_timeout = 2s;
+    .first_byte_timeout = 30s;
+}
+
+# Only the app servers may purge.
+acl purgers {
+    @PURGERS@
+}
+
+sub vcl_recv {
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Not allowed to purge"));
+        }
+        if (!req.http.xkey-purge) {
+            return (synth(400, "PURGE needs an xkey-purge header"));
+        }
+        set req.http.n-gone = xkey.purge(req.http.xkey-purge);
+        return (synth(200, "Purged " + req.http.n-gone));
+    }
+
+    # One copy per page, however the address is written: no fragment, sorted query, and only
+    # the parameters some page reads (search, the timeline filter, pages): a flood of unique
+    # query strings maps onto the few pages there are.
+    set req.url = regsub(req.url, "#.*$", "");
+    if (req.url ~ "\?") {
+        set req.url = regsuball(req.url,
+            "([?&])(?!(?:q|type|tag|year|page|p|date_from|date_to|precision|key|words)=)[^&]*",
+            "\1");
+        set req.url = regsuball(req.url, "&{2,}", "&");
+        set req.url = regsub(req.url, "\?&", "?");
+        set req.url = regsub(req.url, "[?&]+$", "");
+        set req.url = std.querysort(req.url);
+    }
+
+    # Editors, previews, forms and the admin go straight through, every time.
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    if (req.url ~ "^/(admin|preview|editorial)/" || req.http.Authorization) {
+        return (pass);
+    }
+    if (req.http.Cookie ~ "(^|;\s*)(sessionid|messages)=") {
+        return (pass);
+    }
+    # An anonymous reader's other cookies (analytics, a stale csrftoken) change nothing we serve.
+    unset req.http.Cookie;
+    return (hash);
+}
+
+sub vcl_backend_response {
+    # The app says what may be shared (Cache-Control public with s-maxage) and names its keys
+    # (xkey). Anything else is not kept, not even briefly.
+    if (!beresp.http.xkey || beresp.http.Set-Cookie
+        || beresp.http.Cache-Control ~ "(private|no-store|no-cache)") {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
+    }
+    # If the app is down, a page a little past its time beats an error.
+    set beresp.grace = 1h;
+    return (deliver);
+}
+
+sub vcl_deliver {
+    if (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    } else {
+        set resp.http.X-Cache = "MISS";
+    }
+    # The keys are for us; readers need not see the inventory.
+    if (!req.http.X-Debug-Keys) {
+        unset resp.http.xkey;
+    }
+}
