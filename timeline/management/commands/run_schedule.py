@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from httpcache import purge
 from timeline.editions import schedule
 
 
@@ -37,5 +38,10 @@ class Command(BaseCommand):
         for line in report.lines:
             self.stdout.write(line)
         self.stdout.write(report.summary)
+        if not dry_run:
+            # Purges the shared cache missed while it was down go out now, at the latest.
+            delivered, pending = purge.deliver_pending()
+            if delivered or pending:
+                self.stdout.write(f"Cache purges: {delivered} delivered, {pending} pending.")
         if report.failures:
             raise CommandError(f"{len(report.failures)} action(s) failed: {report.failures[0]}")
