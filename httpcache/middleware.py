@@ -8,7 +8,7 @@ sets no cookie, and nothing marked it private or no-store. It then gets
 ``Cache-Control: public, max-age=<MAX_AGE>, s-maxage=<S_MAXAGE>`` (unless the view chose its
 own ages, as "on this day" does for a page that changes at midnight) and the keys header of the
 configured cache. The shared cache may keep it long: every committed write purges exactly the
-keys it affects. Browsers keep it a minute.
+keys it affects. Browsers revalidate it each time (MAX_AGE 0).
 
 Every other response of a signed-in editor is private and revalidated.
 """

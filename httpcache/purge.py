@@ -46,7 +46,7 @@ class PurgeError(Exception):
 
 
 def options():
-    defaults = {"BACKEND": "none", "PURGE_URLS": [], "MAX_AGE": 60, "S_MAXAGE": 86400}
+    defaults = {"BACKEND": "none", "PURGE_URLS": [], "MAX_AGE": 0, "S_MAXAGE": 86400}
     return {**defaults, **getattr(settings, "HTTP_CACHE", {})}
 
 

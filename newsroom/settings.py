@@ -158,7 +158,10 @@ HTTP_CACHE = {
     "FASTLY_API_TOKEN": os.environ.get("FASTLY_API_TOKEN", ""),
     "CLOUDFLARE_ZONE_ID": os.environ.get("CLOUDFLARE_ZONE_ID", ""),
     "CLOUDFLARE_API_TOKEN": os.environ.get("CLOUDFLARE_API_TOKEN", ""),
-    "MAX_AGE": 60,
+    # Browsers revalidate every time (a 304 from the shared cache): a reader never sees a page
+    # older than the last save. The shared cache keeps pages up to S_MAXAGE; purges keep them
+    # exact.
+    "MAX_AGE": 0,
     "S_MAXAGE": int(os.environ.get("HTTP_CACHE_S_MAXAGE", "86400")),
 }
 

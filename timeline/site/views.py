@@ -189,7 +189,7 @@ def on_this_day(request, month=None, day=None):
     response = render(request, "timeline/on_this_day.html", {"page": page})
     if not dated:
         # Today's page becomes another day's at midnight: no cache may keep it past then.
-        patch_cache_control(response, public=True, max_age=60, s_maxage=_seconds_to_midnight())
+        patch_cache_control(response, public=True, max_age=0, s_maxage=_seconds_to_midnight())
     return response
 
 
