@@ -8,6 +8,9 @@ from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.db import connection
 from django.template import loader
 from django.test import override_settings
 from django.urls import reverse
@@ -27,6 +30,7 @@ from tests.factories import (
     make_user,
     place_quote,
 )
+from timeline import selectors
 from timeline.models import Placement, Status, UpdateKind
 
 pytestmark = pytest.mark.django_db
@@ -578,9 +582,9 @@ class TestListPages:
 class TestQueryCounts:
     """Pin the number of queries per page: guards against N+1 queries as content grows."""
 
-    # selectors.article_page's queries, plus 1 for the approved reader comments
-    # (comments/_comments.html).
-    ARTICLE_PAGE_QUERIES = 10
+    # selectors.article_page's 4 queries, 1 for its story's timeline when its cached fragment is
+    # missing, and 1 for the approved reader comments (comments/_comments.html).
+    ARTICLE_PAGE_QUERIES = 6
 
     def _grow(self, article, n):
         for i in range(n):
@@ -598,6 +602,8 @@ class TestQueryCounts:
             place_quote(article, quote, placement=Placement.INLINE, after_paragraph=i + 1)
 
     def _count(self, client, url, django_assert_max_num_queries):
+        connection.features.supports_json_field  # noqa: B018 (SQLite checks it once, by query)
+        cache.clear()  # cold: the timeline fragment rendered afresh
         with django_assert_max_num_queries(self.ARTICLE_PAGE_QUERIES) as captured:
             get(client, url)
         return len(captured)
@@ -637,6 +643,7 @@ class TestQueryCounts:
             make_article(story=story, category=make_category())
         for i in range(30):
             make_entry(story, f"{1950 + i}")
+        cache.clear()
         with django_assert_max_num_queries(4):
             get(client, story.get_absolute_url())
 
@@ -649,6 +656,71 @@ class TestQueryCounts:
         for url in (tag.get_absolute_url(), category.get_absolute_url()):
             with django_assert_max_num_queries(3):
                 get(client, url)
+
+
+class TestTimelineFragment:
+    """
+    A story's timeline is rendered once per version of its entries (their count and latest
+    change, read with the page's own query) and reused by every page that shows it.
+    """
+
+    def test_an_unchanged_timeline_is_not_rendered_again(
+        self, client, django_assert_max_num_queries
+    ):
+        article = make_article()
+        for i in range(30):
+            make_entry(article.story, f"{1950 + i}", text=f"Entry {i}.")
+        connection.features.supports_json_field  # noqa: B018 (SQLite checks it once, by query)
+        cache.clear()
+        with django_assert_max_num_queries(TestQueryCounts.ARTICLE_PAGE_QUERIES) as cold:
+            first = html_of(client, article.get_absolute_url())
+        page = selectors.article_page(slug=article.slug)
+        key = make_template_fragment_key(
+            "story_timeline", [article.story_id, article.timeline_until, page.timeline_version]
+        )
+        assert cache.get(key) is not None
+        with django_assert_max_num_queries(TestQueryCounts.ARTICLE_PAGE_QUERIES) as warm:
+            second = html_of(client, article.get_absolute_url())
+        assert len(warm) == len(cold) - 1
+        reads_entries = [q["sql"].startswith('SELECT "timeline_timelineentry"') for q in cold]
+        assert reads_entries.count(True) == 1
+        assert not any(q["sql"].startswith('SELECT "timeline_timelineentry"') for q in warm)
+        assert first == second
+        assert second.count('class="timeline__entry') == 30
+
+    def test_the_story_page_reuses_the_article_pages_timeline(
+        self, client, django_assert_max_num_queries
+    ):
+        article = make_article()
+        make_entry(article.story, "1986-04-26", text="The reactor exploded.")
+        cache.clear()
+        html_of(client, article.get_absolute_url())
+        with django_assert_max_num_queries(3):  # the story, its tags, its articles
+            html = html_of(client, article.story.get_absolute_url())
+        assert "The reactor exploded." in html
+
+    def test_an_edited_entry_shows_at_once_on_the_article_and_story_pages(self, client):
+        article = make_article()
+        entry = make_entry(article.story, "1986-04-26", text="The reactor exploded.")
+        make_entry(article.story, "1986-04-27", text="Pripyat was evacuated.")
+        for url in (article.get_absolute_url(), article.story.get_absolute_url()):
+            assert "The reactor exploded." in html_of(client, url)
+        entry.text = "Reactor 4 exploded."
+        entry.save()
+        for url in (article.get_absolute_url(), article.story.get_absolute_url()):
+            html = html_of(client, url)
+            assert "Reactor 4 exploded." in html and "The reactor exploded." not in html
+
+    def test_added_and_removed_entries_show_at_once(self, client):
+        article = make_article()
+        first = make_entry(article.story, "1986-04-26", text="The reactor exploded.")
+        url = article.get_absolute_url()
+        assert "The reactor exploded." in html_of(client, url)
+        make_entry(article.story, "1986-04-27", text="Pripyat was evacuated.")
+        assert "Pripyat was evacuated." in html_of(client, url)
+        first.delete()
+        html = html_of(client, url)
+        assert "The reactor exploded." not in html and "Pripyat was evacuated." in html
 
 
 class TestErrorPages:

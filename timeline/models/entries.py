@@ -62,8 +62,7 @@ class TimelineEntry(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TimelineEntryQuerySet.as_manager()
-    # updated_at is not history: the version of a cached fragment, not something an editor wrote.
-    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["updated_at"])
+    history = HistoricalRecords(m2m_fields=[tags])
 
     class Meta:
         ordering = ["date_lower", "-date_upper", F("date_time").asc(nulls_first=True), "pk"]
