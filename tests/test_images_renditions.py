@@ -169,6 +169,13 @@ class TestTemplateTag:
         assert tags == []
         assert html.strip() == ""
 
+    def test_missing_original_shows_nothing_instead_of_failing(self, media, caplog):
+        image = make_image()
+        media.delete(image.file.name)
+        _, tags = render("{% responsive_image image %}", image=image)
+        assert tags == []
+        assert "cannot be read" in caplog.text
+
     def test_escapes_what_editors_type(self, media):
         image = make_image(alt_text='"><script>x</script>', caption="<b>bold</b>")
         html, _ = render("{% responsive_image image %}", image=image)

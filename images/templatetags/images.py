@@ -5,11 +5,14 @@ width and height (no layout shift), and a <figcaption> with the caption and cred
 The markup is in templates/images/_picture.html; this only gathers what it prints.
 """
 
+import logging
+
 from django import template
 
 from images import renditions
 
 register = template.Library()
+logger = logging.getLogger(__name__)
 
 
 @register.inclusion_tag("images/_picture.html#figure")
@@ -18,8 +21,14 @@ def responsive_image(
 ):
     if image is None or not image.file:
         return {"image": None}
+    try:
+        sources = renditions.picture(image, ratio=renditions.parse_ratio(ratio))
+    except OSError:
+        # The original is missing from storage (a partial restore): no picture, not a 500.
+        logger.exception("Image %s: its original %s cannot be read", image.pk, image.file.name)
+        return {"image": None}
     return {
-        **renditions.picture(image, ratio=renditions.parse_ratio(ratio)),
+        **sources,
         "sizes": sizes,
         "loading": loading,
         # An eager (above the fold) picture should be decoded with the page, not after it.
