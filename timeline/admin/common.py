@@ -1,5 +1,6 @@
 """
-What every content admin shares: saves stamped with who and why (HistoryAdmin, save_edited),
+What every content admin shares: saves stamped with who and why (HistoryAdmin, through
+services.save_edited),
 and the publish/unpublish actions that go through timeline.services (PublishActions).
 """
 
@@ -8,36 +9,8 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from editorial.admin_mixins import RoleRulesAdmin
-from timeline import permissions, services
-from timeline.models import Article, Status, Update
-
-
-def save_edited(obj, *, status_changed, user, reason):
-    """
-    Save what an editor changed on a form, stamped with who and why.
-
-    When the editor moved the status, the service that owns that move saves the object: it
-    fills what the rule needs (published_at, featured_at, publish_at) and validates.
-    """
-    permissions.check_may_save(user, obj)
-    obj._history_user = user
-    obj._change_reason = reason
-    if status_changed:
-        match obj, obj.status:
-            case Article(), Status.PUBLISHED:
-                return services.publish_article(article=obj, user=user, reason=reason)
-            case Article(), Status.DRAFT:
-                return services.unpublish_article(article=obj, user=user, reason=reason)
-            case Article(), Status.SCHEDULED:
-                return services.schedule_article(
-                    article=obj, publish_at=obj.publish_at, user=user, reason=reason
-                )
-            case Update(), Status.PUBLISHED:
-                return services.publish_update(update=obj, user=user, reason=reason)
-            case Update(), Status.DRAFT:
-                return services.unpublish_update(update=obj, user=user, reason=reason)
-    obj.save()
-    return obj
+from timeline.models import Status
+from timeline.services import save_edited
 
 
 class HistoryAdmin(RoleRulesAdmin, SimpleHistoryAdmin):

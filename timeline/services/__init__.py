@@ -6,9 +6,10 @@ the revision history is complete whether the change came from the admin, the sch
 import or a script. Time is an input (`now=`) so the scheduler and the tests control it.
 
 Modules by what they write: articles.py (articles, updates, timeline entries), editions.py
-(anniversary and manual editions), restores.py (a page restored to a moment, deleted content
-recovered), content.py (content that arrives whole, as an import does: dated when it was
-written, editions replayed). Callers use the package: `services.publish_article(...)`.
+(anniversary and manual editions), editing.py (what an editor changed on an admin form),
+restores.py (a page restored to a moment, deleted content recovered), content.py (content that
+arrives whole, as an import does: dated when it was written, editions replayed). Callers use
+the package: `services.publish_article(...)`.
 """
 
 from timeline.services.articles import (
@@ -38,6 +39,7 @@ from timeline.services.content import (
     save_changes,
     set_tags,
 )
+from timeline.services.editing import save_edited
 from timeline.services.editions import (
     approve_edition,
     cut_manual_edition,
@@ -54,5 +56,6 @@ __all__ = [
     "flag_overdue", "make_edition_live", "place_quote", "prepare_anniversary_edition",
     "publish_article", "publish_due_item", "publish_update", "recover",
     "replay_anniversary_edition", "replay_original_edition", "restore", "save_changes",
+    "save_edited",
     "schedule_article", "set_tags", "unpublish_article", "unpublish_update",
 ]  # fmt: skip
