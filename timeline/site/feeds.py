@@ -8,6 +8,11 @@ bounded, and each feed reads a fixed number of queries however much has been pub
 Guids are tag URIs (RFC 4151): permanent ids that are not links. An article item's guid names
 one *featuring* of the article, so when an anniversary edition puts it back on top, feed
 readers show it as a new item; story items name one update or one edition and never change.
+
+RSS <description> and Atom <summary type="html"> are HTML to a feed reader, and the feed writer
+only escapes them as XML: plain text (summaries, ledes as text, channel descriptions) is escaped
+as HTML first (`as_html`), so markup an editor typed arrives as text, never as markup. Update
+bodies are already sanitised HTML (timeline.text) and go in as they are.
 """
 
 import heapq
@@ -22,6 +27,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.text import Truncator
 
 from timeline import selectors
@@ -51,6 +57,11 @@ def article_description(article):
     return Truncator(html_to_text(article.lede_html)).words(60)
 
 
+def as_html(text):
+    """Plain text for a field the feed declares as HTML: its markup characters escaped."""
+    return escape(text)
+
+
 def house_day(moment):
     return dateformat.format(timezone.localtime(moment), "F j Y")
 
@@ -71,9 +82,13 @@ class _Feed(Feed):
         kwargs = {"slug": obj.slug} if obj is not None else {}
         return absolute(reverse(self.url_name, kwargs=kwargs))
 
+    def description(self, obj):
+        # RSS readers treat the channel's description as HTML: the text goes in escaped.
+        return as_html(self.about(obj))
+
     def subtitle(self, obj):
-        # Atom calls it a subtitle; RSS a description.
-        return self.description(obj)
+        # Atom's subtitle is written with no type, so it is text and goes in as it is.
+        return self.about(obj)
 
     def item_title(self, item):
         # Many RSS readers treat <title> as HTML, so RSS titles have their markup characters
@@ -95,7 +110,7 @@ class _ArticleFeed(_Feed):
         return article.title
 
     def item_description(self, article):
-        return article_description(article)
+        return as_html(article_description(article))
 
     def item_link(self, article):
         return absolute(article.get_absolute_url())
@@ -128,7 +143,7 @@ class SiteFeed(_ArticleFeed):
     def link(self):
         return absolute(reverse("timeline:home"))
 
-    def description(self, obj=None):
+    def about(self, obj=None):
         return f"The latest from {settings.NEWSROOM['name']}: the stories we keep following."
 
     def items(self):
@@ -159,7 +174,7 @@ class TagFeed(_ArticleFeed):
     def link(self, subject):
         return absolute(subject.get_absolute_url())
 
-    def description(self, subject):
+    def about(self, subject):
         return f"{self.label} {subject.name}: the latest from {settings.NEWSROOM['name']}."
 
     def items(self, subject):
@@ -250,7 +265,7 @@ def _edition_item(edition):
         link=absolute(edition.get_absolute_url()),
         guid=tag_uri(edition.went_live_at, f"{article.get_absolute_url()}editions/{edition.key}"),
         published=edition.went_live_at,
-        description=f"{note} {article_description(article)}",
+        description=as_html(f"{note} {article_description(article)}"),
         author=article.byline,
     )
 
@@ -270,7 +285,7 @@ class StoryFeed(_Feed):
     def link(self, story):
         return absolute(story.get_absolute_url())
 
-    def description(self, story):
+    def about(self, story):
         return story.summary or f"Every update and edition about {story.title}."
 
     def items(self, story):
