@@ -205,13 +205,20 @@ def test_the_checker_flags_a_template_tag_import():
 
 def python_files():
     """Every Python file of the working tree (tracked or new), as paths from the root."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):  # not a git checkout: an unpacked archive
+        listed = [
+            str(path.relative_to(ROOT))
+            for top in (*PACKAGES, "bench")
+            for path in (ROOT / top).rglob("*.py")
+        ]
     return [Path(name) for name in listed if (ROOT / name).is_file()]
 
 
