@@ -209,10 +209,12 @@ class TestPagesNameWhatTheyShow:
         assert keys.tag(tag.pk) in shown_keys(client.get(tag.get_absolute_url()))
         assert keys.tag(tag.pk) in shown_keys(client.get(f"{tag.get_absolute_url()}feed/"))
         assert keys.category(category.pk) in shown_keys(client.get(category.get_absolute_url()))
-        assert {keys.story(story.pk), keys.timeline(story.pk)} <= shown_keys(
-            client.get(story.get_absolute_url())
+        assert {keys.story(story.pk), keys.story_articles(story.pk), keys.timeline(story.pk)} <= (
+            shown_keys(client.get(story.get_absolute_url()))
         )
-        assert keys.story(story.pk) in shown_keys(client.get(f"{story.get_absolute_url()}feed/"))
+        assert keys.story_articles(story.pk) in shown_keys(
+            client.get(f"{story.get_absolute_url()}feed/")
+        )
 
     def test_keys_stay_off_the_header_without_a_shared_cache(self, client, settings):
         settings.HTTP_CACHE = {**settings.HTTP_CACHE, "BACKEND": "none"}
@@ -252,14 +254,16 @@ class TestWritesPurgeWhatTheyChange:
             make_update(article, dated_at=article.published_at.replace(month=4, day=27, hour=12))
         assert {
             keys.article(article.pk),
-            keys.story(article.story_id),
+            keys.story_articles(article.story_id),
             keys.tag(tag.pk),
             "home",
             "feed",
             "otd-04-27",
         } <= block.keys
         assert keys.article(other.pk) not in block.keys
-        assert keys.story(other.story_id) not in block.keys
+        assert keys.story_articles(other.story_id) not in block.keys
+        # The story's own fields did not change: its other articles' pages stay cached.
+        assert keys.story(article.story_id) not in block.keys
 
     def test_a_comment_approval_purges_only_its_article(self, purged):
         article = make_article()

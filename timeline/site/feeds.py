@@ -277,7 +277,7 @@ class StoryFeed(_Feed):
         return get_object_or_404(Story, slug=slug)
 
     def surrogate_keys(self, story):
-        return [keys.story(story.pk)]
+        return [keys.story(story.pk), keys.story_articles(story.pk)]
 
     def title(self, story):
         return f"{story.title} — {settings.NEWSROOM['name']}"

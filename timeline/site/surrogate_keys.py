@@ -7,9 +7,9 @@ Pages name keys (httpcache.keys.add, in the views and feeds):
 | ------------------------------------- | ------------------------------------------------- |
 | an article, its frozen editions       | article-<id>, story-<id>, timeline-<story id>,    |
 |                                       | article-<id> of each related article it names     |
-| a story                               | story-<id>, timeline-<id>                         |
+| a story                               | story-<id>, story-articles-<id>, timeline-<id>    |
 | a story's timeline filtered           | story-<id>, timeline-<id>                         |
-| a story's feed                        | story-<id>                                        |
+| a story's feed                        | story-<id>, story-articles-<id>                   |
 | home                                  | home                                              |
 | the site feeds                        | feed                                              |
 | a tag / category archive and its feed | tag-<id> / category-<id>                          |
@@ -21,9 +21,12 @@ Pages name keys (httpcache.keys.add, in the views and feeds):
 Writes purge (`keys_of_*` below, registered with httpcache.signals in TimelineConfig.ready):
 an article or anything shown on its page purges the article; a change that can move it on a
 listing (the article itself, an update, an edition) also purges the listings and feeds that
-show it: home, feed, archive, sitemap, search, its story, its tags, its category, and the on
-this day page of its anniversary (and of the update's date). A timeline entry purges its
-story's timeline and the on-this-day pages of its date; a comment only its article.
+show it: home, feed, archive, sitemap, search, its story's page and feed (story-articles),
+its tags, its category, and the on this day page of its anniversary (and of the update's date).
+`story-<id>` is the story's own fields (its title, on every page of its articles): only a
+save of the story purges it, so an update to one article leaves its siblings' pages cached.
+A timeline entry purges its story's timeline and the on-this-day pages of its date; a comment
+only its article.
 """
 
 from django.utils import timezone
@@ -53,6 +56,10 @@ def article(pk):
 
 def story(pk):
     return f"story-{pk}"
+
+
+def story_articles(story_id):
+    return f"story-articles-{story_id}"
 
 
 def timeline(story_id):
@@ -86,7 +93,7 @@ def for_article_page(request, page):
 
 
 def for_story(request, story_id):
-    surrogate_keys.add(request, story(story_id), timeline(story_id))
+    surrogate_keys.add(request, story(story_id), story_articles(story_id), timeline(story_id))
 
 
 def for_on_this_day(request, month, day):
@@ -112,7 +119,7 @@ def _article_listings(article_id):
     keys = {article(article_id), *LISTINGS}
     if row["story_id"]:
         event = row["story__event_date"]
-        keys.update({story(row["story_id"]), on_this_day(event.month, event.day)})
+        keys.update({story_articles(row["story_id"]), on_this_day(event.month, event.day)})
     if row["category_id"]:
         keys.add(category(row["category_id"]))
     keys.update(
@@ -132,7 +139,7 @@ def keys_of_article(instance):
     keys = _article_listings(instance.pk)
     # Values as they are on the instance (the row may not hold them yet, or any more).
     if instance.story_id:
-        keys.add(story(instance.story_id))
+        keys.add(story_articles(instance.story_id))
     if instance.category_id:
         keys.add(category(instance.category_id))
     return keys
@@ -171,7 +178,8 @@ def keys_of_entry(instance):
 
 
 def keys_of_story(instance):
-    keys = {story(instance.pk), timeline(instance.pk), "otd", "search", "sitemap"}
+    keys = {story(instance.pk), story_articles(instance.pk), timeline(instance.pk), "otd", "search"}
+    keys.add("sitemap")
     keys.update(article(pk) for pk in instance.articles.values_list("pk", flat=True))
     return keys
 
