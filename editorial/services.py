@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from editorial.models import AutosaveDraft
 
-# The new-update form of the article page (timeline.admin.NewUpdateInline, the first inline,
-# so Django prefixes its one form "updates-0-"): the fields a draft keeps.
+# The new-update form of the article page (timeline.admin.articles.NewUpdateInline, the first
+# inline, so Django prefixes its one form "updates-0-"): the fields a draft keeps.
 DRAFT_PREFIX = "updates-0-"
 DRAFT_FIELDS = ("kind", "dated_at_0", "dated_at_1", "headline", "body")
 MAX_DRAFT_CHARS = 500_000

@@ -9,7 +9,7 @@ timeline.search falls back to plain substring matching there.
 
 The column is not a model field (a GeneratedField over to_tsvector would not compile on SQLite),
 so Django's model state, makemigrations and django-simple-history's historical tables never see
-it; timeline.search reads it through a small expression. See timeline/search.py.
+it; timeline.search reads it through a small expression. See timeline/search/.
 """
 
 from django.db import migrations
