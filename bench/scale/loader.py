@@ -244,6 +244,7 @@ class Loader(ArticleWriter):
             if with_source
             else "",
             "reference_title": self.text.title(2, 6) if with_source else "",
+            "updated_at": created,
         }
         entry_id, history_id = self.put(TimelineEntry, row, when=created)
         if rng.random() < 0.1:
