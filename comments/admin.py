@@ -8,10 +8,12 @@ from django.utils.text import Truncator
 
 from comments import services
 from comments.models import Comment, CommentStatus
+from timeline.admin.forms import TEXT_INPUTS
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    formfield_overrides = TEXT_INPUTS
     list_display = ["excerpt", "name", "on_article", "status", "created_at"]
     list_filter = ["status", "created_at"]
     show_facets = admin.ShowFacets.ALWAYS

@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from editorial.admin_mixins import ArticleEditorTools, RoleRulesInline, viewer_of
 from timeline import permissions, services
-from timeline.admin.common import HistoryAdmin, PublishActions
+from timeline.admin.common import HistoryAdmin, PublishActions, TextInputs
 from timeline.admin.forms import ArticleForm, ManualEditionForm, ReferenceForm, UpdateForm
 from timeline.models import Article, Embed, QuotePlacement, Reference, RelatedLink, Update
 from timeline.revisions.admin import RecentlyDeletedAdmin, RevisionsAdmin
@@ -18,7 +18,7 @@ from timeline.revisions.admin import RecentlyDeletedAdmin, RevisionsAdmin
 # ---------------------------------------------------------------- article inlines
 
 
-class NewUpdateInline(RoleRulesInline, admin.StackedInline):
+class NewUpdateInline(TextInputs, RoleRulesInline, admin.StackedInline):
     """
     One empty update form, placed above the existing updates: this year's update is one click.
 
@@ -38,7 +38,7 @@ class NewUpdateInline(RoleRulesInline, admin.StackedInline):
         return super().get_queryset(request).none()
 
 
-class UpdateInline(RoleRulesInline, admin.StackedInline):
+class UpdateInline(TextInputs, RoleRulesInline, admin.StackedInline):
     """The article's updates, newest first; new ones are added in NewUpdateInline above."""
 
     model = Update
@@ -53,7 +53,7 @@ class UpdateInline(RoleRulesInline, admin.StackedInline):
         return False
 
 
-class QuotePlacementInline(RoleRulesInline, admin.TabularInline):
+class QuotePlacementInline(TextInputs, RoleRulesInline, admin.TabularInline):
     model = QuotePlacement
     extra = 1
     autocomplete_fields = ["quote"]
@@ -63,7 +63,7 @@ class QuotePlacementInline(RoleRulesInline, admin.TabularInline):
     verbose_name_plural = "quotes (epigraphs and inline)"
 
 
-class RelatedLinkInline(RoleRulesInline, admin.TabularInline):
+class RelatedLinkInline(TextInputs, RoleRulesInline, admin.TabularInline):
     model = RelatedLink
     fk_name = "article"
     extra = 1
@@ -72,14 +72,14 @@ class RelatedLinkInline(RoleRulesInline, admin.TabularInline):
     verbose_name_plural = "related posts"
 
 
-class EmbedInline(RoleRulesInline, admin.TabularInline):
+class EmbedInline(TextInputs, RoleRulesInline, admin.TabularInline):
     model = Embed
     extra = 0
     fields = ["kind", "provider", "url", "title", "caption", "order"]
     verbose_name_plural = "embedded media"
 
 
-class ReferenceInline(RoleRulesInline, admin.TabularInline):
+class ReferenceInline(TextInputs, RoleRulesInline, admin.TabularInline):
     model = Reference
     form = ReferenceForm
     extra = 1

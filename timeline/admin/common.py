@@ -9,11 +9,26 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from editorial.admin_mixins import RoleRulesAdmin
+from timeline.admin.forms import TEXT_INPUTS
 from timeline.models import Status
 from timeline.services import save_edited
 
+# Fields of a form that are about the save, not the object.
+_FORM_ONLY = {"change_reason", "version"}
 
-class HistoryAdmin(RoleRulesAdmin, SimpleHistoryAdmin):
+
+def edited(form):
+    """Whether the editor changed anything of the object itself on `form`."""
+    return any(name not in _FORM_ONLY for name in form.changed_data)
+
+
+class TextInputs:
+    """Every textarea's text is kept with \\n line endings (forms.PlainTextField)."""
+
+    formfield_overrides = TEXT_INPUTS
+
+
+class HistoryAdmin(TextInputs, RoleRulesAdmin, SimpleHistoryAdmin):
     """Writes a change reason into every history row an admin save or delete produces."""
 
     def change_reason(self, form, change):
@@ -21,12 +36,21 @@ class HistoryAdmin(RoleRulesAdmin, SimpleHistoryAdmin):
         return typed or ("Edited in admin" if change else "Created in admin")
 
     def save_model(self, request, obj, form, change):
-        save_edited(
-            obj,
-            status_changed="status" in form.changed_data,
-            user=request.user,
-            reason=self.change_reason(form, change),
-        )
+        # The admin saves the main object of every submitted page: one saved with nothing
+        # changed writes no history row, as a revision that says nothing buries the real ones.
+        quiet = change and not edited(form)
+        if quiet:
+            obj.skip_history_when_saving = True
+        try:
+            save_edited(
+                obj,
+                status_changed="status" in form.changed_data,
+                user=request.user,
+                reason=self.change_reason(form, change),
+            )
+        finally:
+            if quiet:
+                del obj.skip_history_when_saving
 
     def save_formset(self, request, form, formset, change):
         reason = self.change_reason(form, change)

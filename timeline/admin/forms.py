@@ -9,6 +9,7 @@ a stored value back in house style. The model forms here are the ones the admin 
 import zoneinfo
 
 from django import forms
+from django.db import models
 
 from timeline import dates, revisions
 from timeline.models import Article, Quote, Reference, Status, Story, TimelineEntry, Update
@@ -17,6 +18,32 @@ DATE_HELP = (
     "Type it the way you write it: 1985 May 4, 2006 May, 2002, 1999/2000, 2015 (Summer), "
     "circa 2004, 2005?, 13 November 2015 21:16."
 )
+
+
+def one_newline(value):
+    """Line endings as stored: browsers post textareas with \\r\\n, the site keeps \\n."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class PlainTextField(forms.CharField):
+    """
+    A textarea's text with \\n line endings, whatever the browser sent: a form posted back
+    unchanged has not changed (so nothing is saved and no history row says "Body changed"),
+    and a value stored with \\r\\n before this existed is not rewritten by merely saving.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return one_newline(value) if isinstance(value, str) else value
+
+    def has_changed(self, initial, data):
+        if isinstance(initial, str):
+            initial = one_newline(initial)
+        return super().has_changed(initial, data)
+
+
+# formfield_overrides for every admin of the project, and for every inline.
+TEXT_INPUTS = {models.TextField: {"form_class": PlainTextField}}
 
 
 class MixedDateField(forms.CharField):

@@ -5,7 +5,7 @@ from django.db.models import Count, F
 from django.utils.text import Truncator
 
 from timeline import dates
-from timeline.admin.common import HistoryAdmin
+from timeline.admin.common import HistoryAdmin, TextInputs
 from timeline.admin.forms import QuoteForm, StoryForm, TimelineEntryForm, TimelineEntryFormSet
 from timeline.models import Category, Quote, Story, Tag, TimelineEntry
 from timeline.revisions.admin import RevisionsAdmin
@@ -16,7 +16,7 @@ CHRONOLOGICAL = ["date_lower", "-date_upper", F("date_time").asc(nulls_first=Tru
 # --------------------------------------------------------------------- stories
 
 
-class TimelineEntryInline(admin.TabularInline):
+class TimelineEntryInline(TextInputs, admin.TabularInline):
     model = TimelineEntry
     form = TimelineEntryForm
     formset = TimelineEntryFormSet
