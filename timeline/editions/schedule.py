@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from timeline import services
-from timeline.models import Article, Edition, EditionKind, EditionStatus, Update
+from timeline.models import EARLIEST_MOMENT, Article, Edition, EditionKind, EditionStatus, Update
 
 # How long after a missed anniversary (scheduler down) its edition still goes out, late.
 CATCH_UP = dt.timedelta(days=30)
@@ -99,6 +99,11 @@ def _attempt(report, what, action):
 def _publish_due(report, user):
     now = report.now
     for model, label in ((Article, "article"), (Update, "update")):
+        # Only the pk: a year-one moment stored by PostgreSQL as BC cannot even be read.
+        for pk in model.objects.unreadable_schedule().values_list("pk", flat=True):
+            problem = f"{label} #{pk}: its publish_at is before {EARLIEST_MOMENT.year}; fix it"
+            report.failures.append(problem)
+            report.lines.append(f"SKIPPED  {problem}")
         for obj in model.objects.due(now).order_by("publish_at", "pk"):
             what = f"{label} {obj}"
             done = _attempt(

@@ -15,6 +15,9 @@ references, embeds), entries.py (TimelineEntry), editions.py. Callers import fro
 
 # In the order the models were always registered (apps.get_models(), dumps), not sorted.
 from timeline.models.common import (  # noqa: I001
+    EARLIEST_MOMENT,
+    HISTORICAL_YEARS,
+    PUBLICATION_YEARS,
     PublishableQuerySet,
     Status,
     default_milestone_patterns,
@@ -48,7 +51,8 @@ from timeline.models.entries import TimelineEntry, TimelineEntryQuerySet
 from timeline.models.editions import Edition, EditionKind, EditionQuerySet, EditionStatus
 
 __all__ = [
-    "ANCHOR_ATTEMPTS", "Article", "ArticleQuerySet", "Category", "Edition", "EditionKind",
+    "ANCHOR_ATTEMPTS", "EARLIEST_MOMENT", "HISTORICAL_YEARS", "PUBLICATION_YEARS", "Article",
+    "ArticleQuerySet", "Category", "Edition", "EditionKind",
     "EditionQuerySet", "EditionStatus", "Embed", "EmbedKind", "Placement", "PublishableQuerySet",
     "Quote", "QuotePlacement", "Reference", "RelatedLink", "Status", "Story", "Tag",
     "TimelineEntry", "TimelineEntryQuerySet", "Update", "UpdateKind", "UpdateQuerySet",

@@ -7,7 +7,13 @@ from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
 from timeline import links
-from timeline.models.common import PublishableQuerySet, Status, status_constraints
+from timeline.models.common import (
+    HISTORICAL_YEARS,
+    PUBLICATION_YEARS,
+    PublishableQuerySet,
+    Status,
+    status_constraints,
+)
 from timeline.models.stories import Story
 from timeline.models.taxonomy import Category, Tag
 from timeline.text import render_markdown
@@ -46,11 +52,15 @@ class Article(models.Model):
     timeline_until = models.DateField(
         null=True,
         blank=True,
+        validators=[HISTORICAL_YEARS],
         help_text="Show only the story's timeline entries up to this date (empty: all).",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a scheduled article goes live."
+        null=True,
+        blank=True,
+        validators=[PUBLICATION_YEARS],
+        help_text="When a scheduled article goes live.",
     )
     published_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="First publication; never moves."
@@ -125,7 +135,9 @@ class Update(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField(max_length=12, choices=UpdateKind.choices, default=UpdateKind.UPDATE)
     dated_at = models.DateTimeField(
-        default=timezone.now, help_text="The date and time printed on the update."
+        default=timezone.now,
+        validators=[PUBLICATION_YEARS],
+        help_text="The date and time printed on the update.",
     )
     headline = models.CharField(max_length=300, blank=True)
     body = models.TextField(
@@ -134,7 +146,10 @@ class Update(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a scheduled update goes live."
+        null=True,
+        blank=True,
+        validators=[PUBLICATION_YEARS],
+        help_text="When a scheduled update goes live.",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     anchor = models.SlugField(

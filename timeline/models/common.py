@@ -1,11 +1,13 @@
 """What every content model shares: field validators and defaults, and the publishing status."""
 
+import datetime as dt
 import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.deconstruct import deconstructible
 
 from timeline import dates
 from timeline.editions import anniversaries
@@ -26,6 +28,42 @@ def validate_edtf(value):
         dates.from_edtf(value)
     except dates.InvalidDate as exc:
         raise ValidationError(str(exc), code="invalid_date") from exc
+
+
+@deconstructible
+class YearRange:
+    """
+    A date or date-time whose year lies in [first, last].
+
+    Python's calendar starts at year 1 and PostgreSQL's reaches into BC: a mistyped year one
+    stored there (in a zone east of UTC it becomes 1 BC) cannot be read back by Python, so it
+    breaks every page and the scheduler. Two ranges cover what editors enter:
+    HISTORICAL_YEARS for the day an event happened, PUBLICATION_YEARS for moments the site
+    publishes or prints. Timeline entries and quotes keep their own EDTF bounds (timeline.dates).
+    """
+
+    def __init__(self, first, last):
+        self.first, self.last = first, last
+
+    def __call__(self, value):
+        if value is not None and not self.first <= value.year <= self.last:
+            raise ValidationError(
+                "Give a year between %(first)s and %(last)s.",
+                params={"first": self.first, "last": self.last},
+                code="year_out_of_range",
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, YearRange) and (self.first, self.last) == (
+            other.first,
+            other.last,
+        )
+
+
+HISTORICAL_YEARS = YearRange(1000, 9999)
+PUBLICATION_YEARS = YearRange(1900, 2200)
+# The earliest moment the scheduler and the pages trust; rows before it are reported, skipped.
+EARLIEST_MOMENT = dt.datetime(PUBLICATION_YEARS.first, 1, 1, tzinfo=dt.UTC)
 
 
 def default_time_zone():
@@ -81,4 +119,10 @@ class PublishableQuerySet(models.QuerySet):
 
     def due(self, now):
         """Scheduled and whose time has come: what the scheduler publishes."""
-        return self.filter(status=Status.SCHEDULED, publish_at__lte=now)
+        return self.filter(
+            status=Status.SCHEDULED, publish_at__gte=EARLIEST_MOMENT, publish_at__lte=now
+        )
+
+    def unreadable_schedule(self):
+        """Scheduled for a moment before EARLIEST_MOMENT: skipped and reported, never read."""
+        return self.filter(status=Status.SCHEDULED, publish_at__lt=EARLIEST_MOMENT)

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from timeline import links
 from timeline.models.articles import Article
+from timeline.models.common import PUBLICATION_YEARS
 
 
 class EditionKind(models.TextChoices):
@@ -46,7 +47,7 @@ class Edition(models.Model):
     year = models.PositiveSmallIntegerField(help_text="Calendar year it goes live.")
     key = models.SlugField(max_length=20, help_text="Its part of the snapshot URL: 2019, 2019-2.")
     title = models.CharField(max_length=300)
-    go_live_at = models.DateTimeField()
+    go_live_at = models.DateTimeField(validators=[PUBLICATION_YEARS])
     status = models.CharField(
         max_length=12, choices=EditionStatus.choices, default=EditionStatus.PREPARED
     )

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from timeline import dates, embeds
 from timeline.models.articles import Article
-from timeline.models.common import validate_edtf
+from timeline.models.common import PUBLICATION_YEARS, validate_edtf
 
 
 class Quote(models.Model):
@@ -129,7 +129,7 @@ class Reference(models.Model):
         help_text="Date of the source, as precisely as known.",
     )
     url = models.URLField(max_length=500, blank=True)
-    accessed_on = models.DateField(null=True, blank=True)
+    accessed_on = models.DateField(null=True, blank=True, validators=[PUBLICATION_YEARS])
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from timeline import links
 from timeline.editions import anniversaries
 from timeline.models.common import (
+    HISTORICAL_YEARS,
     default_milestone_patterns,
     default_time_zone,
     validate_milestone_patterns,
@@ -22,7 +23,9 @@ from timeline.models.taxonomy import Tag
 class Story(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200)
-    event_date = models.DateField(help_text="The day it happened: its anniversary.")
+    event_date = models.DateField(
+        validators=[HISTORICAL_YEARS], help_text="The day it happened: its anniversary."
+    )
     event_time = models.TimeField(null=True, blank=True, help_text="Local time, if known.")
     time_zone = models.CharField(
         max_length=64,

@@ -1,3 +1,4 @@
+import argparse
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
@@ -5,13 +6,19 @@ from django.utils import timezone
 
 from httpcache import purge
 from timeline.editions import schedule
+from timeline.models import PUBLICATION_YEARS
 
 
 def aware_datetime(value):
+    """--now as an aware moment; a bad one is one line of usage error (exit 2), no traceback."""
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--now: “{value}” is not an ISO 8601 date-time.") from None
+        raise argparse.ArgumentTypeError(f"“{value}” is not an ISO 8601 date-time.") from None
+    if not PUBLICATION_YEARS.first <= moment.year <= PUBLICATION_YEARS.last:
+        raise argparse.ArgumentTypeError(
+            f"“{value}” is outside the years {PUBLICATION_YEARS.first} to {PUBLICATION_YEARS.last}."
+        )
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
