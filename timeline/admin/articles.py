@@ -1,7 +1,7 @@
 """Articles with their inlines (updates, quotes, related posts, embeds, references), updates."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -152,11 +152,16 @@ class ArticleAdmin(
             if not article.is_published:
                 form.add_error(None, "Publish the article before cutting a new edition of it.")
             else:
-                edition = services.cut_manual_edition(
-                    article=article, suffix=form.cleaned_data["suffix"], user=request.user
-                )
-                self.message_user(request, f"Edition “{edition.title}” is live.", messages.SUCCESS)
-                return redirect("admin:timeline_article_change", article.pk)
+                try:
+                    edition = services.cut_manual_edition(
+                        article=article, suffix=form.cleaned_data["suffix"], user=request.user
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    message = f"Edition “{edition.title}” is live."
+                    self.message_user(request, message, messages.SUCCESS)
+                    return redirect("admin:timeline_article_change", article.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Cut a new edition of “{article}”",

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from timeline.models import Article, Edition, EditionKind, EditionStatus
 from timeline.services.base import save as _save
@@ -17,6 +18,23 @@ def free_edition_key(article, year):
         n += 1
         key = f"{year}-{n}"
     return key
+
+
+TITLE_MAX = Edition._meta.get_field("title").max_length
+
+
+def fitted_title(title):
+    """A title that fits the column: a long story title is cut at a word, with an ellipsis."""
+    return Truncator(title).chars(TITLE_MAX)
+
+
+def manual_edition_title(article, suffix):
+    """`<title> [UPDATE: <suffix>]`, the title from the latest edition not cut by hand."""
+    base = (
+        article.editions.exclude(kind=EditionKind.MANUAL).values_list("title", flat=True).first()
+        or article.title
+    )
+    return f"{base} [UPDATE: {suffix.strip()}]"
 
 
 @transaction.atomic
@@ -33,7 +51,8 @@ def prepare_anniversary_edition(*, article, year, now, user=None):
         kind=EditionKind.ANNIVERSARY,
         year=year,
         key=free_edition_key(article, year),
-        title=story.edition_title(year),
+        # The scheduler must not fail an anniversary because a story's title is long.
+        title=fitted_title(story.edition_title(year)),
         go_live_at=story.anniversary_go_live(year),
     )
     existing = Edition.objects.filter(article=article, kind=EditionKind.ANNIVERSARY, year=year)
@@ -48,12 +67,21 @@ def prepare_anniversary_edition(*, article, year, now, user=None):
 
 @transaction.atomic
 def cut_manual_edition(*, article, suffix, user=None, now=None):
-    """An edition by hand between anniversaries: `<title> [UPDATE: <suffix>]`, live at once."""
+    """
+    An edition by hand between anniversaries: `<title> [UPDATE: <suffix>]`, live at once.
+
+    A title longer than the column is refused (ValidationError on `suffix`): the editor wrote
+    the suffix, so the editor chooses how to shorten it.
+    """
     now = now or timezone.now()
-    base = (
-        article.editions.exclude(kind=EditionKind.MANUAL).values_list("title", flat=True).first()
-        or article.title
-    )
+    title = manual_edition_title(article, suffix)
+    if len(title) > TITLE_MAX:
+        raise ValidationError(
+            {
+                "suffix": f"With it the edition's title has {len(title)} characters; "
+                f"the most is {TITLE_MAX}. Shorten it by {len(title) - TITLE_MAX}."
+            }
+        )
     year = timezone.localtime(now).year
     edition = _save(
         Edition(
@@ -61,7 +89,7 @@ def cut_manual_edition(*, article, suffix, user=None, now=None):
             kind=EditionKind.MANUAL,
             year=year,
             key=free_edition_key(article, year),
-            title=f"{base} [UPDATE: {suffix.strip()}]",
+            title=title,
             go_live_at=now,
             approved_at=now,
             approved_by=user,
