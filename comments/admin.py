@@ -8,11 +8,12 @@ from django.utils.text import Truncator
 
 from comments import services
 from comments.models import Comment, CommentStatus
+from timeline.admin.common import RefusesStaleSaves
 from timeline.admin.forms import TEXT_INPUTS
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(RefusesStaleSaves, admin.ModelAdmin):
     formfield_overrides = TEXT_INPUTS
     list_display = ["excerpt", "name", "on_article", "status", "created_at"]
     list_filter = ["status", "created_at"]

@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from images import renditions, usage
 from images.forms import BulkUploadForm, ImageForm, title_from_name
 from images.models import Image
+from timeline.admin.common import RefusesStaleSaves
 from timeline.admin.forms import TEXT_INPUTS
 
 THUMBNAIL = (160, 120)
@@ -30,7 +31,7 @@ def _admin_link(obj):
 
 
 @admin.register(Image)
-class ImageAdmin(SimpleHistoryAdmin):
+class ImageAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
     form = ImageForm
     formfield_overrides = TEXT_INPUTS
     change_list_template = "images/admin/change_list.html"

@@ -6,10 +6,11 @@ and the publish/unpublish actions that go through timeline.services (PublishActi
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from editorial.admin_mixins import RoleRulesAdmin
-from timeline.admin.forms import TEXT_INPUTS
+from timeline.admin.forms import TEXT_INPUTS, versioned
 from timeline.models import Status
 from timeline.services import save_edited
 
@@ -28,7 +29,28 @@ class TextInputs:
     formfield_overrides = TEXT_INPUTS
 
 
-class HistoryAdmin(TextInputs, RoleRulesAdmin, SimpleHistoryAdmin):
+class RefusesStaleSaves:
+    """
+    Every change form carries the version it was loaded at, and a save over a newer one is
+    refused with who saved meanwhile, the editor's input kept (forms.Versioned).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form = versioned(self.form)
+
+    def get_fields(self, request, obj=None):
+        return [f for f in super().get_fields(request, obj) if f != "version"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None:
+            return fieldsets
+        # The version the form was loaded at travels with it, out of sight.
+        return [*fieldsets, (None, {"fields": ["version"], "classes": ["hidden"]})]
+
+
+class HistoryAdmin(RefusesStaleSaves, TextInputs, RoleRulesAdmin, SimpleHistoryAdmin):
     """Writes a change reason into every history row an admin save or delete produces."""
 
     def change_reason(self, form, change):
@@ -66,6 +88,12 @@ class HistoryAdmin(TextInputs, RoleRulesAdmin, SimpleHistoryAdmin):
                 reason=reason,
             )
         formset.save_m2m()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history looks the version up as given: a non-number would be a 500.
+        if not str(version_id).isdigit():
+            raise Http404("No such version.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def delete_model(self, request, obj):
         obj._history_user, obj._change_reason = request.user, "Deleted in admin"

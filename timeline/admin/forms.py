@@ -96,12 +96,14 @@ class ChangeReasonForm(forms.ModelForm):
     )
 
 
-class VersionedForm(ChangeReasonForm):
+class Versioned(forms.Form):
     """
     No lost edits: the form carries the version of the page it was loaded at (a hidden,
     signed stamp), and saving over a newer version is refused with who saved, when and what
     they changed (`conflict`), the editor's input kept. The refused form then carries the
     newer version, so saving it again keeps this editor's changes on purpose.
+
+    Mixed into a ModelForm, first: `versioned(form_class)` does it for any admin form.
     """
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -138,6 +140,18 @@ class VersionedForm(ChangeReasonForm):
         """Send the form back with `version`, so that the next save is a deliberate one."""
         self.data = self.data.copy()
         self.data[self.add_prefix("version")] = version
+
+
+class VersionedForm(Versioned, ChangeReasonForm):
+    """A versioned form that also asks why."""
+
+
+def versioned(form_class):
+    """`form_class` (a ModelForm) refusing stale saves: itself if it already does."""
+    if issubclass(form_class, Versioned):
+        return form_class
+    attrs = {"__module__": form_class.__module__}
+    return type(form_class)(form_class.__name__, (Versioned, form_class), attrs)
 
 
 class ScheduleMixin:

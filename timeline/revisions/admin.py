@@ -6,8 +6,8 @@ History:
 - Revisions: every change to the page (its children, quotes and timeline included), 50 a
   page, with two points to compare and a restore button on each;
 - Compare and Restore (a confirmation page showing what the restore will change, then POST);
-- no lost edits: the change form carries its version (VersionedForm) and, when a save is
-  refused, shows what the other editor changed;
+- no lost edits: the change form carries its version (admin.common.RefusesStaleSaves) and,
+  when a save is refused, shows what the other editor changed;
 - presence: who else has the form open, refreshed by static/timeline/admin/presence.js.
 
 RecentlyDeletedAdmin (articles) lists the articles, updates, quotes and timeline entries
@@ -76,13 +76,6 @@ class RevisionsAdmin:
         ]
 
     # ----------------------------------------------------------------- change form
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        if obj is None:
-            return fieldsets
-        # The version the form was loaded at travels with it, out of sight.
-        return [*fieldsets, (None, {"fields": ["version"], "classes": ["hidden"]})]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk is not None:
