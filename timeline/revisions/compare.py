@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from django.db import models
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html, format_html_join
 
 from timeline.revisions.kinds import (
     EMPTY,
@@ -45,13 +44,12 @@ def word_diff(before, after):
         if taken:
             parts.append(format_html("<del>{}</del>", taken.rstrip()))
         if taken and put:
-            parts.append(" ")  # keep the two apart when read aloud or copied
+            parts.append(escape(" "))  # keep the two apart when read aloud or copied
         if put:
             parts.append(format_html("<ins>{}</ins>", put.rstrip()))
         tail = put or taken
         parts.append(escape(tail[len(tail.rstrip()) :]))
-    # Safe: every piece was escaped above.
-    return mark_safe("".join(parts))
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def _words(text):

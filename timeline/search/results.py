@@ -11,8 +11,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Concat, Replace
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html, format_html_join
 
 from timeline import dates
 from timeline.formatting import machine_date
@@ -126,24 +125,15 @@ def excerpt(text, words, size=SNIPPET_CHARS):
 
 
 def highlight(text, *, is_html=False):
-    """Marked text as safe markup: everything escaped, the marks turned into <mark>."""
+    """Marked text as safe markup: everything escaped, the marked words inside <mark>."""
     text = plain_text(text) if is_html else " ".join((text or "").split())
-    parts, open_mark = [], False
+    parts, marked = [], False
     for piece in _MARKS.split(text):
-        if piece == MARK_START:
-            if not open_mark:
-                parts.append("<mark>")
-            open_mark = True
-        elif piece == MARK_END:
-            if open_mark:
-                parts.append("</mark>")
-            open_mark = False
-        else:
-            parts.append(escape(piece))
-    if open_mark:
-        parts.append("</mark>")
-    # Safe: every piece of text above went through escape(); the only tags are <mark>.
-    return mark_safe("".join(parts))
+        if piece in (MARK_START, MARK_END):
+            marked = piece == MARK_START
+        elif piece:
+            parts.append(format_html("<mark>{}</mark>", piece) if marked else escape(piece))
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 # ------------------------------------------------------------------ how each kind is shown
