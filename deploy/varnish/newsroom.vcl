@@ -60,6 +60,10 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
+    # Static files have hashed names and a year's max-age (whitenoise): keep them as they say.
+    if (bereq.url ~ "^/static/" && beresp.http.Cache-Control ~ "public") {
+        return (deliver);
+    }
     # The app says what may be shared (Cache-Control public with s-maxage) and names its keys
     # (xkey). Anything else is not kept, not even briefly.
     if (!beresp.http.xkey || beresp.http.Set-Cookie
@@ -79,8 +83,11 @@ sub vcl_deliver {
     } else {
         set resp.http.X-Cache = "MISS";
     }
-    # The keys are for us; readers need not see the inventory.
-    if (!req.http.X-Debug-Keys) {
+    # The keys are for us; readers need not see the inventory (a benchmark asks for it, and
+    # for the address it asked, to count hits per page).
+    if (req.http.X-Debug-Keys) {
+        set resp.http.X-Url = req.url;
+    } else {
         unset resp.http.xkey;
     }
 }
