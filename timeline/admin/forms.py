@@ -12,7 +12,16 @@ from django import forms
 from django.db import models
 
 from timeline import dates, revisions
-from timeline.models import Article, Quote, Reference, Status, Story, TimelineEntry, Update
+from timeline.models import (
+    Article,
+    Quote,
+    Reference,
+    Status,
+    Story,
+    TimelineEntry,
+    Update,
+    validate_time_zone,
+)
 
 DATE_HELP = (
     "Type it the way you write it: 1985 May 4, 2006 May, 2002, 1999/2000, 2015 (Summer), "
@@ -214,6 +223,13 @@ class StoryForm(VersionedForm):
             "title_pattern",
             "milestone_patterns",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Checked on the form too, so that a bad zone never reaches the instance: the entries
+        # listed below the form show their times in it.
+        if "time_zone" in self.fields:
+            self.fields["time_zone"].validators.append(validate_time_zone)
 
 
 class TimelineEntryForm(forms.ModelForm):

@@ -81,6 +81,11 @@ class Story(models.Model):
     def get_absolute_url(self):
         return links.url("timeline:story", self.slug)
 
+    def clean(self):
+        # Left blank (or sent as JSON null or []): no milestone has its own wording.
+        if not self.milestone_patterns:
+            self.milestone_patterns = {}
+
     def anniversary_go_live(self, year):
         return anniversaries.go_live_at(
             self.event_date, year, self.publish_time, settings.TIME_ZONE
