@@ -19,6 +19,9 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.core.signals import request_finished
 from django.dispatch import receiver
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.csp import ContentSecurityPolicyMiddleware
+from django.middleware.security import SecurityMiddleware
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
@@ -74,11 +77,20 @@ class HealthCheckMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Answered before Django's security middleware: its headers are added here instead.
+        self.secure = [
+            SecurityMiddleware(get_response),
+            XFrameOptionsMiddleware(get_response),
+            ContentSecurityPolicyMiddleware(get_response),
+        ]
 
     def __call__(self, request):
         probe = HEALTH_CHECKS.get(request.path_info)
         if probe is not None and request.method in ("GET", "HEAD"):
-            return probe(request)
+            response = probe(request)
+            for middleware in self.secure:
+                response = middleware.process_response(request, response)
+            return response
         return self.get_response(request)
 
 
