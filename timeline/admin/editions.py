@@ -67,6 +67,13 @@ class EditionAdmin(EditionPreviewTools, HistoryAdmin):
             self._approve(request, edition)
 
     def _approve(self, request, edition):
+        if edition.went_live_at is None and schedule.no_update_since_last_edition(edition):
+            self.message_user(
+                request,
+                f"“{edition.title}”: {schedule.STALE_WARNING}; the article returns to the top "
+                "with nothing new. Add an update, or retitle it.",
+                messages.WARNING,
+            )
         edition = services.approve_edition(edition=edition, user=request.user)
         state = "is live" if edition.status == EditionStatus.LIVE else "is approved"
         self.message_user(request, f"“{edition.title}” {state}.", messages.SUCCESS)

@@ -13,6 +13,7 @@ It is safe to run from cron on every app server at once:
 """
 
 import datetime as dt
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -118,12 +119,17 @@ def _publish_one(model, obj, now, user):
     return published is not None
 
 
-def anniversaries_to_prepare(now):
+def anniversaries_to_prepare(now, skipped=None):
     """
     (article, year) pairs whose anniversary edition should exist now but does not: the next
     anniversary once inside the story's lead days, and the latest one already past if it was
     missed (after the article's first publication and after its newest edition).
+
+    What is left out and why is appended to `skipped` as (article, year, why): an anniversary
+    missed longer ago than CATCH_UP, and any for an article that still has an edition past
+    its time awaiting approval (a new one each year would pile up behind it).
     """
+    skipped = [] if skipped is None else skipped
     years = (now.year - 1, now.year, now.year + 1)
     articles = list(
         Article.objects.published()
@@ -137,9 +143,22 @@ def anniversaries_to_prepare(now):
         )
     )
     newest = dict(Edition.objects.values_list("article_id").annotate(newest=Max("go_live_at")))
+    stuck = dict(
+        Edition.objects.filter(approved_at__isnull=True, go_live_at__lte=now)
+        .filter(status__in=(EditionStatus.PREPARED, EditionStatus.OVERDUE))
+        .values_list("article_id", "key")
+    )
     due = []
     for article in articles:
         story = article.story
+        if article.pk in stuck:
+            for year in years:
+                if (article.pk, year) not in existing and year > story.event_date.year:
+                    go_live = story.anniversary_go_live(year)
+                    if go_live - dt.timedelta(days=story.lead_days) <= now:
+                        why = f"edition {stuck[article.pk]} is overdue and still awaits approval"
+                        skipped.append((article, year, why))
+            continue
         for year in sorted(years, reverse=True):
             if year <= story.event_date.year:
                 break
@@ -152,15 +171,21 @@ def anniversaries_to_prepare(now):
             # The most recent anniversary already past: prepare it only if it was missed
             # lately; a year-old anniversary is history, not news.
             since = max(filter(None, [article.published_at, newest.get(article.pk)]))
-            if missing and go_live > since and now - go_live <= CATCH_UP:
-                due.append((article, year))
+            if missing and go_live > since:
+                if now - go_live <= CATCH_UP:
+                    due.append((article, year))
+                else:
+                    days = (now - go_live).days
+                    why = f"missed by {days} days (more than {CATCH_UP.days}): not caught up"
+                    skipped.append((article, year, why))
             break
     return due
 
 
 def _prepare_editions(report, user):
     now = report.now
-    for article, year in anniversaries_to_prepare(now):
+    skipped = []
+    for article, year in anniversaries_to_prepare(now, skipped):
         go_live = article.story.anniversary_go_live(year)
         what = f"{article.slug} {year}"
         edition = _attempt(
@@ -178,6 +203,8 @@ def _prepare_editions(report, user):
                 f"prepare  {what} “{article.story.edition_title(year)}” for "
                 f"{local:%Y-%m-%d %H:%M %Z}{late}",
             )
+    for article, year, why in skipped:
+        report.lines.append(f"SKIPPED  {article.slug} {year}: {why}")
 
 
 def _go_live(report, user):
@@ -215,6 +242,29 @@ def _go_live(report, user):
             report.add("live", f"live     {what} “{edition.title}”{late}")
 
 
+STALE_WARNING = "no update since the last edition"
+
+
+def no_update_since_last_edition(edition):
+    """
+    Whether `edition` would put the article back on top with nothing new: no update was
+    published since its previous edition went live (the headline says "Forty Years Ago" above
+    the lede of five years before). Two queries.
+    """
+    previous = (
+        Edition.objects.filter(article_id=edition.article_id, went_live_at__isnull=False)
+        .exclude(pk=edition.pk)
+        .order_by("-went_live_at")
+        .values_list("went_live_at", flat=True)
+        .first()
+    )
+    if previous is None:
+        return False
+    return not Update.objects.published().filter(
+        article_id=edition.article_id, published_at__gt=previous
+    ).exists()
+
+
 @dataclass
 class Upcoming:
     article: Article
@@ -227,6 +277,12 @@ class Upcoming:
     @property
     def years(self):
         return self.year - self.article.story.event_date.year
+
+    @functools.cached_property
+    def stale(self):
+        """An edition waiting to go live with no update since the last one (a warning)."""
+        waiting = self.edition is not None and self.edition.went_live_at is None
+        return waiting and no_update_since_last_edition(self.edition)
 
     @property
     def awaiting_approval(self):

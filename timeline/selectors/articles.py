@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from timeline.models import (
     Article,
     Edition,
+    EditionKind,
     EditionStatus,
     Embed,
     Placement,
@@ -54,8 +55,12 @@ class ArticlePage:
 
     @functools.cached_property
     def date_modified(self):
-        """The newest published update, else the first publication."""
+        """
+        The newest of: a published update, an anniversary or manual edition going live (the
+        article is back on top, re-dated), the first publication.
+        """
         stamps = [u.published_at for u in self.updates if u.status == Status.PUBLISHED]
+        stamps += [e.went_live_at for e in self.editions if e.kind != EditionKind.ORIGINAL]
         stamps.append(self.article.published_at)
         return max((s for s in stamps if s), default=None)
 
@@ -124,7 +129,7 @@ def article_page(*, slug, preview=False):
 # on save) would double what each request reads. The other fields are deferred.
 UPDATE_FIELDS = [
     *("id", "article_id", "kind", "dated_at", "headline", "body_html"),
-    *("status", "publish_at", "published_at", "anchor"),
+    *("status", "publish_at", "published_at", "anchor", "date_label", "has_time"),
 ]
 RELATED_FIELDS = [
     *("id", "article_id", "target_id", "url", "label", "order"),
