@@ -55,8 +55,11 @@ def instances(queryset, json_rows):
     model = queryset.model
     converters = _converters(model)
     objects = []
+    attnames = [field.attname for field in model._meta.concrete_fields]
     for row in json_rows or []:
-        names = list(row)
+        # from_db() takes the values in the model's field order (PostgreSQL's JSONB keeps its
+        # keys in an order of its own).
+        names = [name for name in attnames if name in row]
         values = [converters.get(name, _as_is)(row[name]) for name in names]
         objects.append(model.from_db(queryset.db, names, values))
     for name in reversed(queryset.query.order_by):
