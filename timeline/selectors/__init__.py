@@ -50,7 +50,8 @@ def story_page(*, slug):
         .filter(slug=slug)
         .first()
     )
-    if story is None:
+    # A story is public through its articles: until one is published, it has no page.
+    if story is None or not story.published_articles:
         raise Http404("No such story.")
     story.timeline_version = timeline_version(story)
     return story, story_timeline(story)
