@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench import _shape as shape
 from bench import scale
 from timeline import dates
 from timeline.models import (
@@ -165,14 +166,24 @@ class TestLoadScale:
         peer = Article.objects.get(slug=scale.PEER_SLUG)
         assert peer.status == Status.PUBLISHED
         assert peer.updates.count() == 5
-        assert peer.quote_placements.count() == 3
+        assert peer.quote_placements.count() == 5  # 3 epigraphs, 2 pull quotes
         assert RelatedLink.objects.filter(article=peer).count() == 6
         assert Reference.objects.filter(article=peer).count() == 8
         assert peer.story.timeline_entries.count() == 60
-        assert 2400 <= len(peer.body.split()) <= 2700
+        assert peer.tags.count() == 6
+        assert peer.editions.count() == 6  # the first, five anniversaries
         heaviest = Article.objects.get(slug=scale.HEAVIEST_SLUG)
         assert heaviest.updates.count() == 50
         assert heaviest.story.timeline_entries.count() == 200
+
+    def test_the_peer_sized_article_shows_what_the_peers_does(self, scale_data):
+        """Counted in the served HTML, as bench/run.py prints it (bench/_shape.py)."""
+        counts = shape.count(get(PEER).content)
+        for name, peer in shape.PEER.items():
+            if "words" in name:
+                assert peer * 0.95 <= counts[name] <= peer * 1.05, (name, counts[name])
+            else:
+                assert counts[name] == peer, (name, counts[name])
 
     def test_a_second_run_reuses_the_data(self, scale_data):
         before = Article.objects.count()

@@ -19,7 +19,7 @@ from timeline.models import (
 )
 from timeline.text import render_markdown
 
-from .text import paragraphs_html
+from .text import cut_to, paragraphs_html, word_count
 from .writer import EPOCH, MONTHS, Writer
 
 
@@ -34,9 +34,14 @@ class ArticleWriter(Writer):
         return EPOCH - dt.timedelta(days=days, minutes=self.rng.randint(0, 24 * 60))
 
     def put_article(self, n, *, story_id, event_date, published_at=None, slug=None, title=None,
-                    body=None, updates=None, quotes=None, related=None, references=None,
-                    embeds=None):  # fmt: skip
-        """An article with its children; `published_at` given: published then, else dice."""
+                    body=None, updates=None, update_paragraphs=None, quotes=None, tags=None,
+                    related=None, references=None, embeds=None, anniversaries=None):  # fmt: skip
+        """
+        An article with its children; `published_at` given: published then, else dice. The
+        named benchmark articles give their shape: `quotes` (epigraphs, pull quotes after which
+        body paragraphs), `update_paragraphs` (paragraphs of 67 words per update), `tags`,
+        `anniversaries` (editions after the first, all before EPOCH).
+        """
         rng, text = self.rng, self.text
         roll = rng.random()
         if published_at:
@@ -84,18 +89,28 @@ class ArticleWriter(Writer):
         }
         # The newest published update, if later, is when the article was last featured.
         update_rows = self.article_updates(
-            published_at or created, rng.randint(0, 40) if updates is None else updates
+            published_at or created,
+            rng.randint(0, 40) if updates is None else updates,
+            paragraphs=update_paragraphs,
         )
         last = max((u["published_at"] for u in update_rows if u["published_at"]), default=None)
         if published_at and last and last > published_at:
             row["featured_at"] = last
         article_id, history_id = self.put(Article, row, when=created)
-        self.put_tags(Article, "tags", article_id, history_id, self.pick_tags(rng.randint(1, 5)))
+        chosen_tags = (
+            self.pick_tags(rng.randint(1, 5))
+            if tags is None
+            else sorted(rng.sample(self.tag_ids, tags))
+        )
+        self.put_tags(Article, "tags", article_id, history_id, chosen_tags)
         for update in update_rows:
             update["article_id"] = article_id
             self.put(Update, update, when=update["published_at"] or created)
         self.put_placements(article_id, created, quotes)
-        self.put_related(article_id, created, rng.randint(0, 4) if related is None else related)
+        if related is None:
+            self.put_related(article_id, created, rng.randint(0, 4))
+        else:  # a named article's related posts: all on the site, as the peer's are
+            self.put_related(article_id, created, related, external_share=0.0)
         self.put_references(
             article_id, created, rng.randint(0, 4) if references is None else references
         )
@@ -114,10 +129,29 @@ class ArticleWriter(Writer):
                 when=created,
             )
         if published_at:
-            self.put_editions(article_id, row["title"], published_at)
+            self.put_editions(article_id, row["title"], published_at, anniversaries)
         return article_id
 
-    def article_updates(self, since, count):
+    def update_body(self, paragraphs):
+        """Markdown and HTML of an update: 2-4 sentences, or that many paragraphs of 67 words."""
+        text = self.text
+        if paragraphs is None:
+            sentences = text.sentences(self.rng.randint(2, 4))
+            if self.rng.random() < 0.2:
+                return (
+                    f"**Flashback —** {sentences}",
+                    f"<p><strong>Flashback —</strong> {sentences}</p>",
+                )
+            return sentences, f"<p>{sentences}</p>"
+        parts = []
+        for _ in range(paragraphs):
+            paragraph = text.sentences(1)
+            while word_count(paragraph) < 67:
+                paragraph += " " + text.sentences(1)
+            parts.append(cut_to(paragraph, 67))
+        return "\n\n".join(parts), paragraphs_html(parts)
+
+    def article_updates(self, since, count, *, paragraphs=None):
         rng, text = self.rng, self.text
         # Spread between publication and EPOCH, as an article gathers updates over its life.
         span = max((EPOCH - since).total_seconds(), 3600)
@@ -133,14 +167,7 @@ class ArticleWriter(Writer):
                 suffix += 1
                 anchor = f"{base}-{suffix}"
             anchors.add(anchor)
-            sentences = text.sentences(rng.randint(2, 4))
-            flashback = rng.random() < 0.2
-            body = f"**Flashback —** {sentences}" if flashback else sentences
-            body_html = (
-                f"<p><strong>Flashback —</strong> {sentences}</p>"
-                if flashback
-                else f"<p>{sentences}</p>"
-            )
+            body, body_html = self.update_body(paragraphs)
             kind = rng.choices(
                 [UpdateKind.UPDATE, UpdateKind.CORRECTION, UpdateKind.NOTE], [90, 7, 3]
             )[0]
@@ -163,8 +190,10 @@ class ArticleWriter(Writer):
         rng = self.rng
         if quotes is None:
             epigraphs, inline = rng.randint(1, 2), rng.randint(0, 2)
+            after = [rng.randint(1, 3) for _ in range(inline)]
         else:
-            epigraphs, inline = quotes, 0
+            epigraphs, after = quotes
+            inline = len(after)
         chosen = rng.sample(self.quote_ids, epigraphs + inline)
         for order, quote_id in enumerate(chosen):
             is_inline = order >= epigraphs
@@ -174,17 +203,17 @@ class ArticleWriter(Writer):
                     "article_id": article_id,
                     "quote_id": quote_id,
                     "placement": Placement.INLINE if is_inline else Placement.EPIGRAPH,
-                    "after_paragraph": rng.randint(1, 3) if is_inline else None,
+                    "after_paragraph": after[order - epigraphs] if is_inline else None,
                     "order": order,
                 },
                 when=created,
             )
 
-    def put_related(self, article_id, created, count):
+    def put_related(self, article_id, created, count, external_share=0.2):
         rng = self.rng
         low, high = self.article_id_range
         for order in range(count):
-            external = rng.random() < 0.2 or high <= low
+            external = rng.random() < external_share or high <= low
             self.put(
                 RelatedLink,
                 {
@@ -215,13 +244,15 @@ class ArticleWriter(Writer):
                 when=created,
             )
 
-    def put_editions(self, article_id, title, published_at):
+    def put_editions(self, article_id, title, published_at, anniversaries=None):
         """The first publication, then for some articles one to three anniversary editions."""
         rng = self.rng
         first_year = published_at.astimezone(self.zone).year
         go_lives = [(EditionKind.ORIGINAL, first_year, published_at)]
-        if rng.random() < 0.3:
-            for offset in range(1, rng.randint(2, 4)):
+        if anniversaries is None and rng.random() < 0.3:
+            anniversaries = rng.randint(2, 4) - 1
+        if anniversaries:
+            for offset in range(1, anniversaries + 1):
                 moment = published_at + dt.timedelta(days=365 * offset)
                 if moment < EPOCH:
                     go_lives.append((EditionKind.ANNIVERSARY, first_year + offset, moment))

@@ -30,6 +30,7 @@ from timeline.models import (
 from timeline.text import render_inline
 
 from .articles import ArticleWriter
+from .text import cut_to, word_count
 from .writer import EPOCH, LOADER_USERNAME, MONTHS, Copier
 
 PEER_SLUG = "bench-peer-sized"
@@ -284,38 +285,51 @@ class Loader(ArticleWriter):
     # ------------------------------------------------------------------ named articles
 
     def load_benchmark_articles(self):
-        """The two articles the benchmark asks for by slug, each on a story of its own."""
+        """
+        The two articles the benchmark asks for by slug, each on a story of its own. The
+        peer-sized one matches, counted in the served HTML, the article a leading CMS was
+        measured with: a 2,530-word body in 6 sections with 2 pull quotes, 3 epigraphs, 5
+        updates of 3 paragraphs (~1,000 words), 60 timeline entries, 8 references, 6 tags,
+        6 related posts and 5 earlier editions (bench/_shape.py counts them).
+        """
         self.put_named(
             PEER_SLUG,
             title="A peer-sized article: five updates, sixty timeline entries",
-            body_words=2500,
+            body=(2530, 6),
             updates=5,
+            update_paragraphs=3,
+            quotes=(3, [9, 24]),
+            anniversaries=5,
             entries=60,
         )
         self.put_named(
             HEAVIEST_SLUG,
             title="The heaviest article: fifty updates, two hundred timeline entries",
-            body_words=900,
+            body=(900, 3),
             updates=50,
+            quotes=(3, []),
+            anniversaries=1,
             entries=200,
         )
 
-    def put_named(self, slug, *, title, body_words, updates, entries):
+    def put_named(self, slug, *, title, body, entries, anniversaries, **shape):
         story_id, event_date, created = self.put_story(f"{slug}-story", title=f"Story of {slug}")
         self.flush(slug)
         self.put_article(
             0,
             story_id=story_id,
             event_date=event_date,
-            published_at=EPOCH - dt.timedelta(days=400),
+            # Early enough for every anniversary edition to have gone live before EPOCH.
+            published_at=EPOCH - dt.timedelta(days=365 * anniversaries + 35),
             slug=slug,
             title=title,
-            body=self.long_body(body_words, event_date),
-            updates=updates,
-            quotes=3,
+            body=self.long_body(*body, event_date),
+            tags=6,
             related=6,
             references=8,
             embeds=1,
+            anniversaries=anniversaries,
+            **shape,
         )
         forms = ["{y}-04-26", "{y}-04-26T01:23:00", "{y}-05", "{y}", "{y}-22", "{y}/{y1}",
                  "{y1}~", "{y2}?"]  # fmt: skip
@@ -333,18 +347,23 @@ class Loader(ArticleWriter):
             )
         self.flush(slug)
 
-    def long_body(self, words, event_date):
-        """Markdown with sub-headings and bold datelines, about `words` words long."""
+    def long_body(self, words, sections, event_date):
+        """Markdown: `sections` sections, each a sub-heading and paragraphs, `words` words in all
+        (headings included), some paragraphs opening with a bold dateline."""
         parts, count = [], 0
         dateline = f"{MONTHS[event_date.month]} {event_date.day} {event_date.year}"
-        while count < words:
-            if len(parts) % 6 == 0:
-                parts.append(f"## {self.text.title(2, 4)}")
-            paragraph = self.text.sentences(self.rng.randint(3, 6))
-            if len(parts) % 5 == 1:
-                paragraph = f"**{dateline}** — {paragraph}"
-            parts.append(paragraph)
-            count += len(paragraph.split())
+        for section in range(sections):
+            heading = self.text.title(2, 4)
+            parts.append(f"## {heading}")
+            count += word_count(heading)
+            target = words * (section + 1) // sections
+            while count < target:
+                paragraph = self.text.sentences(self.rng.randint(3, 6))
+                if len(parts) % 5 == 1:
+                    paragraph = f"**{dateline}** — {paragraph}"
+                paragraph = cut_to(paragraph, target - count)  # the last one cut to fit
+                parts.append(paragraph)
+                count += word_count(paragraph)
         return "\n\n".join(parts)
 
 

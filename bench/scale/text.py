@@ -3,6 +3,8 @@ Generated prose for the scale dataset: sentences drawn from a fixed pool, from a
 generator, so the same seed always writes the same words.
 """
 
+import re
+
 WORDS = """
 about above across act action after again against age agency agreed aid air alarm all
 already also among announced answer appeal area army arrived asked attack authorities
@@ -86,3 +88,15 @@ class Text:
 def paragraphs_html(paragraphs):
     """What render_markdown makes of plain paragraphs of generated words (checked in tests)."""
     return "\n".join(f"<p>{text}</p>" for text in paragraphs)
+
+
+def word_count(text):
+    """Words as a reader counts them (and bench/_shape.py in the served HTML): no marks."""
+    return len(re.findall(r"\w+(?:['\u2019-]\w+)*", text))
+
+
+def cut_to(paragraph, words):
+    """The paragraph, its last words dropped to hold at most `words`, ending with a full stop."""
+    while word_count(paragraph) > words:
+        paragraph = paragraph.rsplit(" ", 1)[0].rstrip(".,") + "."
+    return paragraph
