@@ -1,48 +1,53 @@
 """
-The benchmark: every public page served by gunicorn at newsroom scale, against the cheapest
-page Django serves in the same run (the ceiling), without and with the page cache.
+The benchmark: the public pages at newsroom scale, served by gunicorn, against two ceilings
+measured in the same server and the same rounds, cold and warm, with the noise on the table.
 
-    .venv/bin/python bench/run.py                      # all of it: about 11 + 8 minutes
-    .venv/bin/python bench/run.py --duration 5         # shorter wrk runs
-    .venv/bin/python bench/run.py --only article       # the ceiling and the article pages
-    .venv/bin/python bench/run.py --database bench_small --articles 2000 --stories 40 \\
-        --entries 20000 --comments 1000                # a small dataset, for trying it out
+    .venv/bin/python bench/run.py                      # 100,000 articles: load ~14 min, then
+                                                       # 3 rounds of ~20 runs of 10 s
+    .venv/bin/python bench/run.py --duration 5 --rounds 5
+    .venv/bin/python bench/run.py --database bench_small --articles 20000 --stories 400 \\
+        --entries 200000 --comments 10000              # a smaller dataset
 
 1. Creates the PostgreSQL database (--database, on --postgres) unless it exists, migrates it
    and runs bench/load_scale.py (which does nothing if the data is already there).
-2. collectstatic, then gunicorn with production settings (DEBUG off, a SECRET_KEY, hashed and
-   compressed static files through whitenoise) on 127.0.0.1, --workers 2.
-3. For each page: a bounded wrk run (wrk -t2 -c16 -d10s --latency; `apt-get install wrk`
-   if it is missing), cold (PAGE_CACHE=0: every request renders from the database) and warm
-   (PAGE_CACHE=1: anonymous readers get the cached page), each right after a run (half as
-   long) of the ceiling in the same server, the reference of its ratio; a second run at 2
-   connections (one request in flight per worker, no queueing) gives the latency budget's
-   p99. Then the RSS of each worker from /proc, and EXPLAIN of every query of every page.
-4. Prints a Markdown table and the budgets, PASS or FAIL. Loopback only; every loop bounded.
+2. Starts, with production settings (DEBUG off, hashed static files through whitenoise):
+   gunicorn `bench.wsgi` --workers 2 (the project's app, plus a bare Django handler on
+   /bench/bare/ and Django's per-site cache stack behind `X-Bench-Stack: stock`, same process:
+   bench/wsgi.py); Varnish with the repository's VCL in front of it (httpcache.varnish); and a
+   second gunicorn whose template fragment cache is a DummyCache (bench/settings.py), for
+   articles cold all through.
+3. Rounds (--rounds, at least 3), interleaved: each round runs every measurement once, in the
+   same order, with wrk -t2 -c16 -d10s --latency (2 connections for the p99 budgets: one
+   request in flight per worker, no queueing). Each figure is the median over the rounds with
+   its min-max; each ratio is taken within a round, against the ceilings measured at its start.
+   The 1-minute load average is printed before and after every run; a run that starts above
+   1.5 waits for it to fall (--wait-load seconds) or says loudly that its figures are
+   unreliable.
+4. Prints what the peer-sized article shows, counted in its served HTML (bench/_shape.py), the
+   tables, the RSS of every worker, EXPLAIN-checked query counts, and the budgets, PASS or FAIL.
 """
 
 import argparse
 import json
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import psycopg
-from _report import format_result, report, step
+from _report import report, step
+from _server import ROOT, Server, ensure_wrk, get, run_wrk, wait_for_quiet
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import _shape
+from httpcache.varnish import Varnish
+
 PYTHON = sys.executable
 PEER_SLUG, HEAVIEST_SLUG = "bench-peer-sized", "bench-heaviest"
-LATENCY_PAGES = ("timeline", "on-this-day", "search", "search-common")
+STOCK = "X-Bench-Stack: stock"
 
 
 @dataclass
@@ -53,20 +58,23 @@ class Page:
     queries: int | None = None
     size: int | None = None
     seq_scans: list = field(default_factory=list)  # big tables a query plan reads whole
-    results: dict = field(default_factory=dict)  # phase -> Result
 
 
 @dataclass
-class Result:
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
-    reference_rps: float = 0.0  # the ceiling, measured just before
+class Measure:
+    """One wrk run per round: a page (or file) on a server, as a group of the report shows it."""
 
-    @property
-    def ratio(self):
-        return self.rps / self.reference_rps if self.reference_rps else 0.0
+    key: str
+    group: str  # ceiling, cold, cold-empty, warm, p99
+    label: str
+    server: str  # main, empty (fragments off), varnish
+    path: str
+    page: Page | None = None
+    headers: tuple = ()
+    connections: int | None = None
+    size: int = 0  # bytes of the response measured
+    runs: list = field(default_factory=list)  # one Result per round
+    ratios: dict = field(default_factory=dict)  # "bare" / "ours" -> one ratio per round
 
 
 def main():
@@ -79,71 +87,49 @@ def main():
     step(f"Migrating and loading {args.database} (reused when already loaded)")
     manage(env, "migrate", "--no-input", "-v0")
     load_started = time.monotonic()
-    subprocess.run(
-        [
-            PYTHON,
-            str(ROOT / "bench" / "load_scale.py"),
-            f"--articles={args.articles}",
-            f"--stories={args.stories}",
-            f"--entries={args.entries}",
-            f"--comments={args.comments}",
-            f"--seed={args.seed}",
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    sizes = [f"--{name}={getattr(args, name)}" for name in ("articles", "stories", "entries")]
+    sizes += [f"--comments={args.comments}", f"--seed={args.seed}"]
+    subprocess.run([PYTHON, str(ROOT / "bench" / "load_scale.py"), *sizes], cwd=ROOT, env=env,
+                   check=True)  # fmt: skip
     load_seconds = time.monotonic() - load_started
     manage(env, "collectstatic", "--no-input", "-v0")
     pages = discover_pages(database_url)
-    if args.only:
-        pages = [p for p in pages if p.key == "ceiling" or args.only in f"{p.key} {p.label}"]
     count_queries(env, pages)
+    measures = plan(pages, args)
 
-    measure_started = time.monotonic()
-    memory = {}
-    for phase, cache_on in (("cold", "0"), ("warm", "1")):
-        step(f"{phase}: gunicorn --workers {args.workers}, PAGE_CACHE={cache_on}")
-        with Server({**env, "PAGE_CACHE": cache_on}, args) as server:
-            missing = [page for page in pages if not server.ok(page.path)]
-            for page in missing:
-                print(f"  skipped {page.label}: {page.path} does not answer 200 here")
-                pages.remove(page)
-            server.warm_up([page.path for page in pages])
-            if phase == "warm":
-                server.check_conditional_get(pages)
-                server.check_static()
-            # Each page right after a run of the ceiling: the machine's pace drifts (other
-            # work, the CPU's clock), and a ratio is fair only between neighbouring runs.
-            ceiling, ceiling_runs = pages[0], []
-            for page in pages[1:]:
-                reference = run_wrk(wrk, server.url(ceiling.path), args, short=True)
-                ceiling_runs.append(reference)
-                page.results[phase] = run_wrk(wrk, server.url(page.path), args)
-                page.results[phase].reference_rps = reference.rps
-                print(f"  {page.label:<34} {format_result(page.results[phase])}"
-                      f"  (ceiling {reference.rps:.0f} req/s)")  # fmt: skip
-                server.drain()
-            ceiling.results[phase] = Result(
-                sum(run.rps for run in ceiling_runs) / len(ceiling_runs),
-                sum(run.p50_ms for run in ceiling_runs) / len(ceiling_runs),
-                max(run.p99_ms for run in ceiling_runs),
-                sum(run.errors for run in ceiling_runs),
-            )
-            ceiling.results[phase].reference_rps = ceiling.results[phase].rps
-            if phase == "cold":
-                for page in pages:
-                    if page.key in LATENCY_PAGES:
-                        page.results["latency"] = run_wrk(
-                            wrk, server.url(page.path), args, connections=2
-                        )
-                        server.drain()
-                        print(f"  {page.label + ' (2 conn.)':<34} "
-                              f"{format_result(page.results['latency'])}")  # fmt: skip
-            memory[phase] = server.worker_rss_mb()
-    measure_seconds = time.monotonic() - measure_started
+    main_port, empty_port, varnish_port = args.port, args.port + 1, args.port + 2
+    cache_env = {**env, "HTTP_CACHE": "varnish",
+                 "HTTP_CACHE_PURGE_URLS": f"http://127.0.0.1:{varnish_port}/"}  # fmt: skip
+    varnish = Varnish(listen=f"127.0.0.1:{varnish_port}", backend=f"127.0.0.1:{main_port}")
+    with (
+        Server(cache_env, port=main_port, workers=args.workers) as server,
+        Server({**env, "BENCH_FRAGMENTS": "0"}, port=empty_port, workers=args.workers) as empty,
+    ):
+        varnish.start()
+        try:
+            servers = {"main": server, "empty": empty, "varnish": server}
+            bases = {"main": server.base, "empty": empty.base,
+                     "varnish": f"http://127.0.0.1:{varnish_port}"}  # fmt: skip
+            measures = prepare(measures, servers, bases)
+            shapes = {p.key: _shape.count(server.get(p.path)[2]) for p in pages
+                      if p.key in ("peer", "heaviest")}  # fmt: skip
+            step("What the articles show, counted in the served HTML (bench/_shape.py)")
+            for key, counts in shapes.items():
+                print(f"  {key}: {_shape.compare(counts)}")
+            quiet = wait_for_quiet(args.wait_load)
+            measure_started = time.monotonic()
+            for round_number in range(1, args.rounds + 1):
+                step(f"Round {round_number} of {args.rounds}")
+                run_round(wrk, measures, servers, bases, args)
+            measure_seconds = time.monotonic() - measure_started
+            memory = {"main": server.worker_rss_mb(), "fragments off": empty.worker_rss_mb()}
+        finally:
+            varnish.stop()
 
-    report(pages, memory, args, load_seconds, measure_seconds, time.monotonic() - started)
+    report(
+        measures, pages, shapes, memory, args, quiet=quiet,
+        seconds=(load_seconds, measure_seconds, time.monotonic() - started),
+    )  # fmt: skip
 
 
 def parse_args():
@@ -155,27 +141,23 @@ def parse_args():
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--comments", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--port", type=int, default=8097)
+    parser.add_argument("--port", type=int, default=8097, help="and the next two")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
-        "--only", help="measure only the pages whose name contains this (ceiling always)"
+        "--wait-load", type=int, default=180, help="seconds to wait for a quiet machine"
     )
-    return parser.parse_args()
+    parser.add_argument("--only", help="measure only the pages whose name contains this")
+    args = parser.parse_args()
+    if args.rounds < 3:
+        parser.error("--rounds: at least 3 (a median and its min-max need them)")
+    return args
 
 
 # ---------------------------------------------------------------------- set-up
-
-
-def ensure_wrk():
-    found = shutil.which("wrk")
-    if found:
-        return found
-    step("Installing wrk (Debian package)")
-    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, stdout=subprocess.DEVNULL)
-    return shutil.which("wrk") or sys.exit("wrk is not installed and could not be installed.")
 
 
 def ensure_database(postgres, name):
@@ -192,11 +174,11 @@ def server_env(database_url, args):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DEBUG", "TESTING", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
+        if key not in ("DEBUG", "TESTING", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "HTTP_CACHE")
     }
     env.update(
         DATABASE_URL=database_url,
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        DJANGO_SETTINGS_MODULE="bench.settings",
         SECRET_KEY="bench-only-" + "x" * 50,
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
@@ -206,7 +188,6 @@ def server_env(database_url, args):
         # One log line per request is an operator's choice; it would only add noise here.
         LOG_REQUESTS="0",
         LOG_LEVEL="WARNING",
-        PAGE_CACHE_GENERATION_FILE=str(Path(tempfile.gettempdir()) / "bench-page-generation"),
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env
@@ -231,7 +212,6 @@ def discover_pages(database_url):
             " AND a.status = 'published' AND a.comments_open ORDER BY a.id LIMIT 1"
         ).fetchone()
     pages = [
-        Page("ceiling", "ceiling (trivial view)", "/bench/ceiling/"),
         Page("peer", "article, peer-sized", f"/articles/{PEER_SLUG}/"),
         Page("heaviest", "article, heaviest", f"/articles/{HEAVIEST_SLUG}/"),
     ]
@@ -239,35 +219,26 @@ def discover_pages(database_url):
         pages.append(Page("typical", "article, typical at scale", f"/articles/{typical[0]}/"))
     if story:
         year = story[1].year
-        pages.append(
-            Page(
-                "timeline",
-                "story timeline, date range",
-                f"/stories/{story[0]}/timeline/?date_from={year - 2}&date_to={year + 2}",
-            )
-        )
-    pages += [
-        Page("on-this-day", "on this day", "/on-this-day/04-26/"),
-        Page("home", "home", "/"),
-    ]
+        path = f"/stories/{story[0]}/timeline/?date_from={year - 2}&date_to={year + 2}"
+        pages.append(Page("timeline", "story timeline, date range", path))
+    pages += [Page("on-this-day", "on this day", "/on-this-day/04-26/"), Page("home", "home", "/")]
     if tag:
         pages.append(Page("tag", "tag archive (biggest tag)", f"/tags/{tag[0]}/"))
     pages.append(Page("feed", "site feed", "/feed/"))
-    # A word of middling frequency (bench/scale/text.py, rare_word(1000)): ~0.1% of the documents.
+    # A word of middling frequency (bench/scale/text.py, rare_word(1000)): ~0.1% of documents.
     pages.append(Page("search", "search, one word", "/search/?q=bame"))
-    # Last: two of the commonest words match a fifth of everything; what it leaves queued is
-    # drained before anything else is measured.
+    # Two of the commonest words: a fifth of everything matches.
     pages.append(Page("search-common", "search, two common words", "/search/?q=reactor+explosion"))
     return pages
 
 
 def count_queries(env, pages):
-    """Queries and size of each page, rendered in-process (bench/_pages.py)."""
-    step("Counting queries per page")
+    """Queries and size of each page, rendered in-process, cold (bench/_pages.py)."""
+    step("Counting queries per page (cold), EXPLAIN of each")
     result = subprocess.run(
         [PYTHON, str(ROOT / "bench" / "_pages.py"), *(page.path for page in pages)],
         cwd=ROOT,
-        env={**env, "PAGE_CACHE": "0", "ALLOWED_HOSTS": "127.0.0.1,testserver"},
+        env={**env, "ALLOWED_HOSTS": "127.0.0.1,testserver"},
         check=True,
         capture_output=True,
         text=True,
@@ -281,149 +252,113 @@ def count_queries(env, pages):
         print(f"  {page.label:<34} {page.queries!s:>3} queries  {page.size or 0:>8,} bytes{scans}")
 
 
-# ---------------------------------------------------------------------- the server
+def plan(pages, args):
+    """What every round measures, in order: ceilings first, the slow searches last."""
+    if args.only:
+        pages = [page for page in pages if args.only in f"{page.key} {page.label}"]
+    by_key = {page.key: page for page in pages}
+    measures = [
+        Measure("bare", "ceiling", "bare Django (no middleware)", "main", "/bench/bare/"),
+        Measure("ours", "ceiling", "our middleware stack", "main", "/bench/ceiling/"),
+    ]
+    for page in pages:
+        measures.append(Measure(f"cold:{page.key}", "cold", page.label, "main", page.path, page))
+    for key in ("peer", "heaviest"):
+        if key in by_key:
+            page = by_key[key]
+            measures.append(Measure(f"empty:{key}", "cold-empty", page.label, "empty",
+                                    page.path, page))  # fmt: skip
+    if "peer" in by_key:
+        peer = by_key["peer"]
+        measures += [
+            Measure("varnish:peer", "warm", "article, peer-sized, Varnish hit", "varnish",
+                    peer.path, peer),
+            Measure("varnish:static", "warm", "small static file, Varnish hit", "varnish", ""),
+            Measure("varnish:static-big", "warm", "static file of the article's size, Varnish hit",
+                    "varnish", ""),
+            Measure("stock:peer", "warm", "article, peer-sized, Django per-site cache hit",
+                    "main", peer.path, peer, headers=(STOCK,)),
+        ]  # fmt: skip
+    for key in ("timeline", "on-this-day", "search", "search-common"):
+        if key in by_key:
+            page = by_key[key]
+            measures.append(Measure(f"p99:{key}", "p99", page.label, "main", page.path, page,
+                                    connections=2))  # fmt: skip
+    return measures
 
 
-class Server:
-    def __init__(self, env, args):
-        self.env, self.args = env, args
-        self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed in __exit__)
+def prepare(measures, servers, bases):
+    """Every path answers 200, caches are warm and really hit; a failing one is left out."""
+    step("Checking and warming every measurement")
+    kept = []
+    for measure in measures:
+        if measure.key == "varnish:static":
+            measure.path = static_file(1024)
+        elif measure.key == "varnish:static-big":
+            article = next(m for m in measures if m.key == "varnish:peer")
+            measure.path = static_file(article.page.size or 1024)
+        headers = dict(h.split(": ", 1) for h in measure.headers)
+        server = servers[measure.server]
+        for _ in range(2 * server.workers + 2):
+            status, answer, body = get(bases[measure.server], measure.path, headers)
+        measure.size = len(body)
+        if status != 200:
+            print(f"  left out {measure.label}: {measure.path} answers {status}")
+            continue
+        note = ""
+        if measure.server == "varnish":
+            note = f"X-Cache: {answer.get('X-Cache')}"
+            if answer.get("X-Cache") != "HIT":
+                sys.exit(f"Varnish does not keep {measure.path}: {answer}")
+        elif measure.headers:
+            time.sleep(1.1)  # a hit returns the stored Expires; a miss would make a new one
+            again = get(bases[measure.server], measure.path, headers)[1]
+            if again.get("Expires") != answer.get("Expires"):
+                sys.exit(f"Django's per-site cache does not keep {measure.path}: {again}")
+            note = f"per-site cache hit (Expires {answer.get('Expires')})"
+        print(f"  {measure.label:<48} {measure.path}  {note}")
+        kept.append(measure)
+    return kept
 
-    def __enter__(self):
-        command = [PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--worker-class", "sync"]
-        command += ["--bind", f"127.0.0.1:{self.args.port}", "--workers", str(self.args.workers)]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+
+def static_file(size):
+    """The smallest hashed static file of at least `size` bytes, as whitenoise serves it."""
+    static_root = ROOT / "staticfiles"
+    manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
+    sized = [
+        ((static_root / hashed).stat().st_size, hashed)
+        for hashed in manifest.values()
+        if (static_root / hashed).is_file()
+    ]
+    _size, hashed = min((s for s in sized if s[0] >= size), default=max(sized))
+    return f"/static/{hashed}"
+
+
+def run_round(wrk, measures, servers, bases, args):
+    for measure in measures:
+        headers = measure.headers
+        result = run_wrk(
+            wrk,
+            bases[measure.server] + measure.path,
+            duration=args.duration,
+            connections=measure.connections or args.connections,
+            threads=args.threads,
+            headers=headers,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.fail("gunicorn exited")
-            try:
-                if self.get("/healthz")[0] == 200:
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        self.fail("gunicorn did not answer /healthz within 60 s")
-
-    def __exit__(self, *exc):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.log.close()
-
-    def fail(self, message):
-        self.log.seek(0)
-        sys.exit(f"{message}:\n{self.log.read()[-4000:]}")
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.args.port}{path}"
-
-    def get(self, path, headers=None):
-        request = urllib.request.Request(self.url(path), headers=headers or {})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as exc:
-            return exc.code, dict(exc.headers), exc.read()
-
-    def ok(self, path):
-        return self.get(path)[0] == 200
-
-    def drain(self, limit=180):
-        """
-        Wait until requests wrk left queued are served: a slow page (search at scale) leaves a
-        backlog behind a run that would otherwise be charged to the next page measured.
-        """
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            started = time.monotonic()
-            try:
-                self.get("/bench/ceiling/")
-            except OSError:  # timed out behind the backlog: try again
-                continue
-            if time.monotonic() - started < 0.05:
-                return
-        print(f"  (the server was still busy {limit} s after the run)")
-
-    def warm_up(self, paths):
-        """Templates compiled, connections open, in every worker: a few requests each."""
-        for path in paths:
-            for _ in range(2 * self.args.workers + 2):
-                self.get(path)
-
-    def check_conditional_get(self, pages):
-        """ETag revalidation: a returning reader (with the cookie the page set) gets 304."""
-        for page in pages[1:]:
-            status, headers, _ = self.get(page.path)
-            etag = headers.get("ETag")
-            if status != 200 or not etag:
-                continue
-            again = {"If-None-Match": etag}
-            cookie = re.match(r"([^=;]+=[^;]*)", headers.get("Set-Cookie", ""))
-            if cookie:
-                again["Cookie"] = cookie.group(1)
-                status, headers, _ = self.get(page.path, {"Cookie": cookie.group(1)})
-                again["If-None-Match"] = headers.get("ETag", etag)
-            control = headers.get("Cache-Control", "")
-            revalidated = self.get(page.path, again)[0]
-            print(f"  {page.label:<34} {control:<36} If-None-Match -> {revalidated}")
-
-    def check_static(self):
-        status, _, body = self.get(f"/articles/{PEER_SLUG}/")
-        match = re.search(rb'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', body)
-        if not match:
-            print("  static: no hashed stylesheet found in the article page")
-            return
-        path = match.group(1).decode()
-        status, headers, _ = self.get(path, {"Accept-Encoding": "gzip"})
+        measure.runs.append(result)
+        errors = f"  {result.errors} ERRORS" if result.errors else ""
         print(
-            f"  static {path}: {status}, Cache-Control: {headers.get('Cache-Control')}, "
-            f"Content-Encoding: {headers.get('Content-Encoding')}"
+            f"  {measure.group:<10} {measure.label:<48} {result.rps:8.1f} req/s  "
+            f"p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms  "
+            f"load {result.load_before:.2f} -> {result.load_after:.2f}{errors}",
+            flush=True,
         )
-
-    def worker_rss_mb(self):
-        """Resident memory of each worker (the master's children), from /proc."""
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        sizes = []
-        for pid in children.read_text().split():
-            status = Path(f"/proc/{pid}/status").read_text()
-            kb = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
-            sizes.append(kb / 1024)
-        return sizes
-
-
-# ---------------------------------------------------------------------- wrk
-
-
-def run_wrk(wrk, url, args, connections=None, short=False):
-    connections = connections or args.connections
-    duration = max(args.duration // 2, 2) if short else args.duration
-    command = [wrk, f"-t{min(args.threads, connections)}", f"-c{connections}"]
-    command += [f"-d{duration}s", "--timeout", "10s", "--latency", url]
-    output = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=duration + 60,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
-    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
-    return Result(rps, latency(output, "50%"), latency(output, "99%"), errors)
-
-
-def latency(output, percentile):
-    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+        if measure.server != "varnish":
+            servers[measure.server].drain()
+    ceilings = {m.key: m.runs[-1].rps for m in measures if m.group == "ceiling"}
+    for measure in measures:
+        for name, rps in ceilings.items():
+            measure.ratios.setdefault(name, []).append(measure.runs[-1].rps / rps)
 
 
 if __name__ == "__main__":

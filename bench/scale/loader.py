@@ -367,8 +367,11 @@ class Loader(ArticleWriter):
         return "\n\n".join(parts)
 
 
-ENTRY_DATE_FIELDS = (
-    "date", "date_precision", "date_lower", "date_upper", "date_fuzzy_lower", "date_fuzzy_upper",
-    "date_time", "date_month", "date_day",
+# What TimelineEntry.set_date fills (date_year where the model has it).
+ENTRY_DATE_FIELDS = tuple(
+    name
+    for name in ("date", "date_precision", "date_lower", "date_upper", "date_year",
+                 "date_fuzzy_lower", "date_fuzzy_upper", "date_time", "date_month", "date_day")
+    if name in {field.attname for field in TimelineEntry._meta.concrete_fields}
 )  # fmt: skip
 ENTRY_DATES = attrgetter(*ENTRY_DATE_FIELDS)

@@ -69,6 +69,12 @@ class Sink:
         fields = model._meta.concrete_fields
         self.getter = itemgetter(*(field.attname for field in fields))
         self.json = [f.attname for f in fields if isinstance(f, models.JSONField)]
+        # Columns the loader does not write (a field added since) get what a form would leave.
+        self.defaults = {
+            f.attname: f.get_default()
+            for f in fields
+            if f.has_default() or (f.blank and f.empty_strings_allowed and not f.null)
+        }
         quote = connection.ops.quote_name
         self.copy_sql = "COPY {} ({}) FROM STDIN".format(
             quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
@@ -76,7 +82,7 @@ class Sink:
         self.rows = []
 
     def add(self, row):
-        self.rows.append(row)
+        self.rows.append({**self.defaults, **row})
 
     def flush(self):
         if not self.rows:
