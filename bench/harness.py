@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -60,7 +59,6 @@ def production_env(database_url, redis_url="", **extra):
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         LOG_REQUESTS="0",
-        PAGE_CACHE_GENERATION_FILE=f"/tmp/newsroom-bench-{uuid.uuid4().hex[:8]}",
         **extra,
     )
     return env
