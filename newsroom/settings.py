@@ -269,6 +269,10 @@ if not DEBUG:
 # the whole domain, not by this app: opt in with SECURE_HSTS_PRELOAD=1, no warning meanwhile.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# Dates are shown as editors typed them (`2010 Summer`, `Oct. 2021`); a newsroom that wants
+# every date rewritten in house style (`2010 (Summer)`, `2021 October`) switches this on.
+HOUSE_STYLE_DATES = os.environ.get("HOUSE_STYLE_DATES", "0") == "1"
+
 # Shown on every article ("Follow us"): a site setting, not article text.
 NEWSROOM = {
     "name": os.environ.get("NEWSROOM_NAME", "The Daily Example"),

@@ -11,13 +11,17 @@ import datetime as dt
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.utils import timezone
+
 from timeline import dates
 from timeline.models import UpdateKind
 from timeline.text import html_to_text as plain_text
 
 __all__ = [
-    "event_moment", "event_zone", "house_date", "join_names", "machine_date", "plain_text",
-    "provenance", "safe_url", "update_label",
+    "as_written", "entry_date", "event_moment", "event_zone", "house_date", "join_names",
+    "machine_date", "plain_text", "provenance", "reference_date", "safe_url", "update_date",
+    "update_label", "update_machine_date",
 ]  # fmt: skip
 
 UPDATE_LABELS = {
@@ -41,6 +45,42 @@ def house_date(value, tz=None):
     except dates.InvalidDate:
         return value
     return dates.format_date(value, tz=tz or None) if value else ""
+
+
+def as_written(label, value, tz=None):
+    """
+    A date as the editor typed it (`label`: `2010 Summer`, `Oct. 2021`), or in house style
+    when there is no label or the newsroom has chosen house style (settings.HOUSE_STYLE_DATES).
+    The canonical value beside it is for sorting, filtering and machines, not for rewriting.
+    """
+    if label and not settings.HOUSE_STYLE_DATES:
+        return label
+    return house_date(value, tz)
+
+
+def entry_date(entry):
+    """A timeline entry's date as shown (its times carry the story's zone in house style)."""
+    return as_written(entry.date_label, entry.date, entry.story.time_zone)
+
+
+def reference_date(reference):
+    return as_written(reference.published_on_label, reference.published_on)
+
+
+def update_date(update):
+    """The date printed on an update: its label as written, else November 13 2021."""
+    if update.date_label and not settings.HOUSE_STYLE_DATES:
+        return update.date_label
+    day = timezone.localdate(update.dated_at)
+    return f"{dates.values.MONTH_NAMES[day.month]} {day.day} {day.year}"
+
+
+def update_machine_date(update):
+    """<time datetime> of an update: the moment, or only its day when no time is known."""
+    moment = timezone.localtime(update.dated_at)
+    if getattr(update, "has_time", True):
+        return moment.isoformat(timespec="seconds")
+    return moment.date().isoformat()
 
 
 def machine_date(value, tz=None):
@@ -87,7 +127,7 @@ def update_label(update):
 
 def provenance(quote):
     """`Speaker, Role — Work (Outlet, date)`, `Speaker — Role (date)`; missing parts left out."""
-    said_on = house_date(quote.said_on) if quote.said_on else ""
+    said_on = as_written(quote.said_on_label, quote.said_on) if quote.said_on else ""
     who = quote.speaker
     if quote.work and quote.speaker_role:
         who = f"{who}, {quote.speaker_role}"

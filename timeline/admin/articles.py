@@ -32,7 +32,7 @@ class NewUpdateInline(TextInputs, RoleRulesInline, admin.StackedInline):
     extra = 1
     verbose_name = "new update"
     verbose_name_plural = "new update"
-    fields = ["kind", "dated_at", "headline", "body", "status", "publish_at"]
+    fields = ["kind", "dated_at", "date_label", "headline", "body", "status", "publish_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()
@@ -45,7 +45,10 @@ class UpdateInline(TextInputs, RoleRulesInline, admin.StackedInline):
     form = UpdateForm
     extra = 0
     ordering = ["-dated_at", "-pk"]
-    fields = ["kind", "dated_at", "headline", "body", "status", "publish_at", "anchor"]
+    fields = [
+        *("kind", "dated_at", "date_label", "headline", "body", "status", "publish_at"),
+        "anchor",
+    ]
     readonly_fields = ["anchor"]
     show_change_link = True
 
@@ -240,6 +243,7 @@ class UpdateAdmin(PublishActions, HistoryAdmin):
         "article",
         "kind",
         "dated_at",
+        "date_label",
         "headline",
         "body",
         "status",

@@ -6,10 +6,13 @@ A MixedDateField reads what an editor types ("1985 May 4", "circa 2004", "13 Nov
 a stored value back in house style. The model forms here are the ones the admin uses.
 """
 
+import datetime
 import zoneinfo
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
+from django.utils import timezone
 
 from timeline import dates, revisions
 from timeline.models import (
@@ -67,6 +70,13 @@ class MixedDateField(forms.CharField):
         kwargs.setdefault("help_text", DATE_HELP)
         super().__init__(**kwargs)
         self.time_zone = time_zone
+        # Set by KeepsDateLabels: the form shows text as written, never rewritten.
+        self.as_written = False
+
+    def has_changed(self, initial, data):
+        if self.as_written:
+            return (data or "").strip() != (initial or "")
+        return super().has_changed(initial, data)
 
     def to_python(self, value):
         # Parsing here (not in clean) makes has_changed compare canonical forms, so an entry
@@ -74,6 +84,7 @@ class MixedDateField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return ""
+        self.run_validators(value)  # the length limit is on what was typed, kept as the label
         try:
             return dates.parse(value).edtf
         except dates.InvalidDate as exc:
@@ -81,7 +92,7 @@ class MixedDateField(forms.CharField):
 
     def prepare_value(self, value):
         # A bound form passes back what the editor typed: keep it when it is not stored EDTF.
-        if not isinstance(value, str) or not value:
+        if self.as_written or not isinstance(value, str) or not value:
             return value
         try:
             mixed = dates.from_edtf(value)
@@ -92,6 +103,48 @@ class MixedDateField(forms.CharField):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             # The story's zone is being edited on the same form and is not valid yet.
             return dates.format_date(mixed)
+
+
+class KeepsDateLabels:
+    """
+    Dates kept as written: for each MixedDateField named in `date_labels` ({field: label
+    field}), the model stores the canonical EDTF in the field (for sorting and filtering) and
+    the text as the editor typed it in the label field; the form shows the label back (house
+    style only for a row stored without one). Mixed into a ModelForm, first.
+    """
+
+    date_labels = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.date_labels.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            field.as_written = True
+            if stored := self.initial.get(name):
+                written = getattr(self.instance, label, "")
+                self.initial[name] = written or field_house_style(stored, field.time_zone)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, label in self.date_labels.items():
+            if name in self.fields and name in cleaned:
+                typed = (self[name].data or "").strip()
+                setattr(self.instance, label, typed if cleaned[name] else "")
+        return cleaned
+
+
+def field_house_style(value, time_zone=None):
+    """A stored EDTF value in house style (the zone only when it is a valid one)."""
+    try:
+        mixed = dates.from_edtf(value)
+    except dates.InvalidDate:
+        return value
+    try:
+        return dates.format_date(mixed, tz=time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dates.format_date(mixed)
 
 
 class ChangeReasonForm(forms.ModelForm):
@@ -200,10 +253,72 @@ class ArticleForm(ScheduleMixin, VersionedForm):
         ]
 
 
+class DateOptionalTimeField(forms.SplitDateTimeField):
+    """A date and, when known, a time of day; a date alone is the start of that day."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", AdminSplitDateTime)
+        super().__init__(require_all_fields=False, **kwargs)
+        self.fields[1].required = False
+
+    def compress(self, data_list):
+        if data_list and data_list[0] and data_list[1] in self.empty_values:
+            data_list = [data_list[0], datetime.time(0)]
+        return super().compress(data_list)
+
+
 class UpdateForm(ScheduleMixin, forms.ModelForm):
+    """
+    An update's date with its time of day optional (a date-only update prints no time), and
+    the printed date optional too: as written (`Sept. 8 2021`), else the house format.
+    """
+
+    dated_at = DateOptionalTimeField(
+        label="Dated",
+        initial=timezone.now,
+        # As Django does for a callable default: an untouched extra form compares against
+        # the time it was shown at, so it stays unchanged and is not saved.
+        show_hidden_initial=True,
+        help_text="The time of day is optional: leave it empty if not known.",
+    )
+
     class Meta:
         model = Update
-        fields = ["article", "kind", "dated_at", "headline", "body", "status", "publish_at"]
+        fields = [
+            *("article", "kind", "dated_at", "date_label", "headline", "body", "status"),
+            "publish_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.instance.has_time and "dated_at" in self.initial:
+            self.initial["dated_at"] = [timezone.localdate(self.instance.dated_at), None]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "dated_at" in self.fields and cleaned.get("dated_at"):
+            typed = self["dated_at"].data
+            has_time = isinstance(typed, (list, tuple)) and len(typed) > 1 and bool(typed[1])
+            self.instance.has_time = has_time
+        self._check_printed_date(cleaned)
+        return cleaned
+
+    def _check_printed_date(self, cleaned):
+        label, moment = cleaned.get("date_label", "").strip(), cleaned.get("dated_at")
+        if not label:
+            return
+        try:
+            printed = dates.parse(label)
+        except dates.InvalidDate as exc:
+            self.add_error("date_label", str(exc))
+            return
+        day = timezone.localdate(moment) if moment else None
+        if day and printed.precision == dates.Precision.DAY and printed.lower != day:
+            self.add_error(
+                "date_label",
+                f"This says {printed.lower:%d %B %Y} but the update is dated {day:%d %B %Y}.",
+            )
+        cleaned["date_label"] = label
 
 
 class StoryForm(VersionedForm):
@@ -232,16 +347,31 @@ class StoryForm(VersionedForm):
             self.fields["time_zone"].validators.append(validate_time_zone)
 
 
-class TimelineEntryForm(forms.ModelForm):
-    """The entry's `date` is typed freely; the model's save() derives its bounds."""
+class PositionField(forms.IntegerField):
+    """An order number; left empty it is 0 (date order), so an untouched row is unchanged."""
 
-    date = MixedDateField()
+    def to_python(self, value):
+        return super().to_python(value) or 0
+
+
+class TimelineEntryForm(KeepsDateLabels, forms.ModelForm):
+    """The entry's `date` is typed freely and kept as written; save() derives its bounds."""
+
+    date = MixedDateField(max_length=64)
+    position = PositionField(
+        required=False,
+        min_value=0,
+        initial=0,
+        help_text="Order among entries of the same year; 0 leaves them in date order.",
+    )
+    date_labels = {"date": "date_label"}
 
     class Meta:
         model = TimelineEntry
         fields = [
             "story",
             "date",
+            "position",
             "text",
             "is_key_moment",
             "tags",
@@ -254,6 +384,8 @@ class TimelineEntryForm(forms.ModelForm):
         if time_zone is None and self.instance.story_id:
             time_zone = self.instance.story.time_zone
         self.fields["date"].time_zone = time_zone
+        if self.instance.pk and self.instance.date and not self.instance.date_label:
+            self.initial["date"] = field_house_style(self.instance.date, time_zone)
 
 
 class TimelineEntryFormSet(forms.BaseInlineFormSet):
@@ -263,16 +395,18 @@ class TimelineEntryFormSet(forms.BaseInlineFormSet):
         return {**super().get_form_kwargs(index), "time_zone": self.instance.time_zone}
 
 
-class QuoteForm(forms.ModelForm):
-    said_on = MixedDateField(label="Said on", required=False)
+class QuoteForm(KeepsDateLabels, forms.ModelForm):
+    said_on = MixedDateField(label="Said on", required=False, max_length=64)
+    date_labels = {"said_on": "said_on_label"}
 
     class Meta:
         model = Quote
         fields = ["text", "speaker", "speaker_role", "work", "outlet", "said_on", "source_url"]
 
 
-class ReferenceForm(forms.ModelForm):
-    published_on = MixedDateField(label="Published on", required=False)
+class ReferenceForm(KeepsDateLabels, forms.ModelForm):
+    published_on = MixedDateField(label="Published on", required=False, max_length=64)
+    date_labels = {"published_on": "published_on_label"}
 
     class Meta:
         model = Reference

@@ -1,17 +1,15 @@
 """Stories with their timeline entries, timeline entries on their own, quotes, categories, tags."""
 
 from django.contrib import admin
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils.text import Truncator
 
 from timeline import dates
 from timeline.admin.common import HistoryAdmin, TextInputs
 from timeline.admin.forms import QuoteForm, StoryForm, TimelineEntryForm, TimelineEntryFormSet
 from timeline.models import Category, Quote, Story, Tag, TimelineEntry
+from timeline.models.entries import CHRONOLOGICAL
 from timeline.revisions.admin import RevisionsAdmin
-
-CHRONOLOGICAL = ["date_lower", "-date_upper", F("date_time").asc(nulls_first=True), "pk"]
-
 
 # --------------------------------------------------------------------- stories
 
@@ -22,7 +20,10 @@ class TimelineEntryInline(TextInputs, admin.TabularInline):
     formset = TimelineEntryFormSet
     extra = 1
     ordering = CHRONOLOGICAL
-    fields = ["date", "text", "is_key_moment", "tags", "reference_url", "reference_title"]
+    fields = [
+        *("date", "position", "text", "is_key_moment", "tags", "reference_url"),
+        "reference_title",
+    ]
     autocomplete_fields = ["tags"]
 
 
@@ -89,7 +90,7 @@ class QuoteAdmin(HistoryAdmin):
 
     @admin.display(description="said on", ordering="said_on")
     def said_on_display(self, obj):
-        return dates.format_date(obj.said_on_date) if obj.said_on else "—"
+        return (obj.said_on_label or dates.format_date(obj.said_on_date)) if obj.said_on else "—"
 
     @admin.display(description="placements", ordering="placement_count")
     def times_placed(self, obj):

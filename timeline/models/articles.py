@@ -137,7 +137,19 @@ class Update(models.Model):
     dated_at = models.DateTimeField(
         default=timezone.now,
         validators=[PUBLICATION_YEARS],
-        help_text="The date and time printed on the update.",
+        help_text="When it is dated: orders the updates and names its anchor.",
+    )
+    date_label = models.CharField(
+        "printed date",
+        max_length=64,
+        blank=True,
+        help_text="The date printed on the update, as written (Sept. 8 2021); empty: "
+        "the date above in house style.",
+    )
+    has_time = models.BooleanField(
+        "time of day known",
+        default=True,
+        help_text="Off for a date-only update: its time is not printed or given to machines.",
     )
     headline = models.CharField(max_length=300, blank=True)
     body = models.TextField(

@@ -12,12 +12,25 @@ from timeline.models.stories import Story
 from timeline.models.taxonomy import Tag
 from timeline.text import render_inline
 
+# Entries sort by the year they start in, then by the position the editor gave them inside that
+# year, then by date: `2006 May` may come before `2006` when the editor says so, while entries
+# of different years never trade places. Positions default to 0, which leaves pure date order
+# (start, wider range first, time) wherever an editor has not chosen. Filtering by date range
+# still uses the canonical bounds (date_lower, date_upper, fuzzy bounds).
+CHRONOLOGICAL = (
+    "date_year",
+    "position",
+    "date_lower",
+    "-date_upper",
+    F("date_time").asc(nulls_first=True),
+    "pk",
+)
+
 
 class TimelineEntryQuerySet(models.QuerySet):
     def chronological(self):
-        return self.order_by(
-            "date_lower", "-date_upper", F("date_time").asc(nulls_first=True), "pk"
-        )
+        """Year by year; within a year the editor's order (position), then the dates'."""
+        return self.order_by(*CHRONOLOGICAL)
 
     def overlapping(self, start=None, end=None):
         """Entries whose (fuzzy) date range meets [start, end]; either end may be open."""
@@ -40,11 +53,18 @@ class TimelineEntry(models.Model):
         validators=[validate_edtf],
         help_text="Canonical EDTF; editors type it the way they write it.",
     )
+    date_label = models.CharField(
+        max_length=64, blank=True, help_text="The date as the editor typed it: shown as written."
+    )
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order among the entries of the same year (the editor's order)."
+    )
     date_precision = models.CharField(
         max_length=8, choices=[(p.value, p.name.title()) for p in dates.Precision], editable=False
     )
     date_lower = models.DateField(editable=False)
     date_upper = models.DateField(editable=False)
+    date_year = models.SmallIntegerField(default=0, editable=False)
     date_fuzzy_lower = models.DateField(editable=False)
     date_fuzzy_upper = models.DateField(editable=False)
     date_time = models.TimeField(null=True, blank=True, editable=False)
@@ -65,7 +85,7 @@ class TimelineEntry(models.Model):
     history = HistoricalRecords(m2m_fields=[tags])
 
     class Meta:
-        ordering = ["date_lower", "-date_upper", F("date_time").asc(nulls_first=True), "pk"]
+        ordering = list(CHRONOLOGICAL)
         verbose_name_plural = "timeline entries"
         constraints = [
             models.CheckConstraint(
@@ -91,6 +111,10 @@ class TimelineEntry(models.Model):
             models.Index(fields=["story", "updated_at"], name="timelineentry_changed_idx"),
             # On this day: a calendar day's entries, the key moments first, then by date, so
             # the page reads its first rows off the index however busy the day.
+            models.Index(
+                fields=["story", "date_year", "position", "date_lower"],
+                name="timelineentry_story_order_idx",
+            ),
             models.Index(
                 "date_month",
                 "date_day",
@@ -132,8 +156,10 @@ class TimelineEntry(models.Model):
 
     @property
     def mixed_date(self):
+        self.date_year = value.lower.year
         return dates.from_edtf(self.date)
 
     @property
     def date_display(self):
-        return dates.format_date(self.mixed_date, tz=self.story.time_zone)
+        """As the editor wrote it, else in house style."""
+        return self.date_label or dates.format_date(self.mixed_date, tz=self.story.time_zone)

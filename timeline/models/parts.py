@@ -26,6 +26,9 @@ class Quote(models.Model):
         validators=[validate_edtf],
         help_text="When it was said, as precisely as known: April 11 2016, Oct. 2021, 2016.",
     )
+    said_on_label = models.CharField(
+        max_length=64, blank=True, help_text="The date as the editor typed it: shown as written."
+    )
     source_url = models.URLField(max_length=500, blank=True)
 
     history = HistoricalRecords()
@@ -127,6 +130,9 @@ class Reference(models.Model):
         blank=True,
         validators=[validate_edtf],
         help_text="Date of the source, as precisely as known.",
+    )
+    published_on_label = models.CharField(
+        max_length=64, blank=True, help_text="The date as the editor typed it: shown as written."
     )
     url = models.URLField(max_length=500, blank=True)
     accessed_on = models.DateField(null=True, blank=True, validators=[PUBLICATION_YEARS])

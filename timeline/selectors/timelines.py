@@ -5,12 +5,13 @@ rendered once per version (templates/timeline/_timeline.html) and reused by ever
 shows it.
 """
 
+from django.conf import settings
 from django.db.models import Count, Max, OuterRef, Subquery
 
 from timeline.models import TimelineEntry
 
 TIMELINE_FIELDS = [
-    *("id", "story", "date", "date_lower", "text_html", "is_key_moment"),
+    *("id", "story", "date", "date_label", "date_lower", "text_html", "is_key_moment"),
     *("reference_url", "reference_title"),
 ]
 
@@ -51,4 +52,6 @@ def timeline_version(story):
     """
     if story is None or not getattr(story, "timeline_size", 0):
         return ""
-    return f"{story.timeline_size}-{story.timeline_changed.isoformat()}-{story.time_zone}"
+    style = "house" if settings.HOUSE_STYLE_DATES else "written"
+    changed = story.timeline_changed.isoformat()
+    return f"{story.timeline_size}-{changed}-{story.time_zone}-{style}"

@@ -13,8 +13,9 @@ from timeline.site import structured_data
 register = template.Library()
 
 for _name in (
-    "event_moment", "event_zone", "house_date", "join_names", "machine_date", "plain_text",
-    "provenance", "safe_url", "update_label",
+    "entry_date", "event_moment", "event_zone", "house_date", "join_names", "machine_date",
+    "plain_text", "provenance", "reference_date", "safe_url", "update_date", "update_label",
+    "update_machine_date",
 ):  # fmt: skip
     register.filter(_name, getattr(formatting, _name))
 
