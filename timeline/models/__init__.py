@@ -49,6 +49,8 @@ from timeline.models.parts import (
 )
 from timeline.models.entries import TimelineEntry, TimelineEntryQuerySet
 from timeline.models.editions import Edition, EditionKind, EditionQuerySet, EditionStatus
+from timeline.models.people import ArticleCredit, Author, UpdateCredit
+from timeline.models.reviews import ReviewRequest, ReviewRequestQuerySet, ReviewState
 
 __all__ = [
     "ANCHOR_ATTEMPTS", "EARLIEST_MOMENT", "HISTORICAL_YEARS", "PUBLICATION_YEARS", "Article",
@@ -56,6 +58,7 @@ __all__ = [
     "EditionQuerySet", "EditionStatus", "Embed", "EmbedKind", "Placement", "PublishableQuerySet",
     "Quote", "QuotePlacement", "Reference", "RelatedLink", "Status", "Story", "Tag",
     "TimelineEntry", "TimelineEntryQuerySet", "Update", "UpdateKind", "UpdateQuerySet",
-    "default_milestone_patterns", "default_time_zone", "status_constraints", "validate_edtf",
+    "ArticleCredit", "Author", "UpdateCredit", "ReviewRequest", "ReviewRequestQuerySet",
+    "ReviewState", "default_milestone_patterns", "default_time_zone", "status_constraints", "validate_edtf",
     "validate_milestone_patterns", "validate_time_zone", "validate_title_pattern",
 ]  # fmt: skip
