@@ -67,6 +67,9 @@ class Image(models.Model):
     focal_y = models.FloatField(default=0.5)
     tags = models.ManyToManyField(Tag, blank=True, related_name="images")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Part of the version of a cached story timeline that shows the picture (a corrected
+    # caption or credit shows at once, see timeline.selectors.timelines).
+    updated_at = models.DateTimeField(auto_now=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -18,6 +18,13 @@ from timeline.models.stories import Story
 from timeline.models.taxonomy import Category, Tag
 from timeline.text import render_markdown
 
+# Pictures are placed by number, so a caption or credit corrected in the library is corrected
+# on every page that shows them (timeline.text turns these lines into placeholders).
+IMAGE_HELP = (
+    "Pictures from the library, by number, each on a line of its own: [image 12] shows one, "
+    "[gallery 12 13 14] a row of them."
+)
+
 
 class ArticleQuerySet(PublishableQuerySet):
     def latest_first(self):
@@ -47,8 +54,19 @@ class Article(models.Model):
         blank=True, help_text="Markdown. Open with the dateline in bold: **November 13 2020** —"
     )
     lede_html = models.TextField(blank=True, editable=False)
-    body = models.TextField(blank=True, help_text="Markdown: the original article.")
+    body = models.TextField(
+        blank=True,
+        help_text="Markdown: the original article. " + IMAGE_HELP,
+    )
     body_html = models.TextField(blank=True, editable=False)
+    lead_image = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_of_articles",
+        help_text="At the top of the page and on share cards; empty: the story's picture.",
+    )
     timeline_until = models.DateField(
         null=True,
         blank=True,
@@ -153,7 +171,8 @@ class Update(models.Model):
     )
     headline = models.CharField(max_length=300, blank=True)
     body = models.TextField(
-        help_text="Markdown. Sub-sections: **Flashback —** …; a Q&A as **Name:** lines."
+        help_text="Markdown. Sub-sections: **Flashback —** …; a Q&A as **Name:** lines. "
+        + IMAGE_HELP
     )
     body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)

@@ -77,6 +77,14 @@ class TimelineEntry(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="timeline_entries")
     reference_url = models.URLField(max_length=500, blank=True)
     reference_title = models.CharField(max_length=300, blank=True)
+    image = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="timeline_entries",
+        help_text="A small picture beside the entry (optional).",
+    )
     # With the count of a story's entries, the version of its timeline: the key of its cached
     # fragment (timeline.selectors.timelines). QuerySet.update() does not set it: save().
     updated_at = models.DateTimeField(auto_now=True)

@@ -163,6 +163,15 @@ class Embed(models.Model):
     url = models.URLField(max_length=500)
     title = models.CharField(max_length=300)
     caption = models.CharField(max_length=500, blank=True)
+    poster = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="poster_of_embeds",
+        help_text="Shown until the reader asks for the player (nothing loads from the "
+        "provider before).",
+    )
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()

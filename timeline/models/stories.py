@@ -34,6 +34,14 @@ class Story(models.Model):
         help_text="Where it happened, as an IANA zone name (Europe/Paris).",
     )
     summary = models.TextField(blank=True)
+    default_image = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="default_of_stories",
+        help_text="Shown by the story's articles that have no lead picture of their own.",
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="stories")
     # The anniversary series: when and how each year's edition of its articles goes out.
     publish_time = models.TimeField(
