@@ -112,6 +112,10 @@ class TimelineEntry(models.Model):
                 fields=["story", "date_lower", "date_upper"], name="timelineentry_story_date_idx"
             ),
             models.Index(
+                fields=["story", "date_year", "position", "date_lower"],
+                name="timelineentry_story_order_idx",
+            ),
+            models.Index(
                 fields=["story", "date_fuzzy_lower", "date_fuzzy_upper"],
                 name="timelineentry_story_fuzzy_idx",
             ),
@@ -119,10 +123,6 @@ class TimelineEntry(models.Model):
             models.Index(fields=["story", "updated_at"], name="timelineentry_changed_idx"),
             # On this day: a calendar day's entries, the key moments first, then by date, so
             # the page reads its first rows off the index however busy the day.
-            models.Index(
-                fields=["story", "date_year", "position", "date_lower"],
-                name="timelineentry_story_order_idx",
-            ),
             models.Index(
                 "date_month",
                 "date_day",
@@ -156,6 +156,7 @@ class TimelineEntry(models.Model):
         self.date = value.edtf
         self.date_precision = value.precision
         self.date_lower, self.date_upper = value.lower, value.upper
+        self.date_year = value.lower.year
         self.date_fuzzy_lower, self.date_fuzzy_upper = value.fuzzy_lower, value.fuzzy_upper
         self.date_time = value.time
         is_day = value.precision == dates.Precision.DAY
@@ -164,7 +165,6 @@ class TimelineEntry(models.Model):
 
     @property
     def mixed_date(self):
-        self.date_year = value.lower.year
         return dates.from_edtf(self.date)
 
     @property
