@@ -159,7 +159,11 @@ class EmbedKind(models.TextChoices):
 class Embed(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="embeds")
     kind = models.CharField(max_length=10, choices=EmbedKind.choices, default=EmbedKind.VIDEO)
-    provider = models.CharField(max_length=100, help_text="Example News, YouTube…")
+    provider = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Example News, YouTube… Empty: found from the address.",
+    )
     url = models.URLField(max_length=500)
     title = models.CharField(max_length=300)
     caption = models.CharField(max_length=500, blank=True)
@@ -184,6 +188,10 @@ class Embed(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.provider})"
+
+    def save(self, *args, **kwargs):
+        self.provider = self.provider or embeds.provider_name(self.url)[:100]
+        super().save(*args, **kwargs)
 
     @property
     def player_url(self):
