@@ -7,11 +7,13 @@ outage lets comments through (they still wait for moderation), never stops a rea
 """
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from comments.models import Comment, CommentStatus
 from httpcache import purge
+from notifications import triggers
 from timeline.site import surrogate_keys
 
 RATE_LIMIT = 5
@@ -58,6 +60,7 @@ def submit_comment(*, article, name, email, body, ip_hash, user_agent="", now=No
     comment.full_clean()
     comment.save()
     _count_post(ip_hash)
+    transaction.on_commit(lambda: triggers.comment_posted(comment))
     return comment
 
 

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "comments",
     "editorial",
     "images",
+    # Notices to editors (e-mail and the admin home page), each sent once.
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -311,3 +313,17 @@ LOGGING = {
 # Signed preview links (editorial.preview), shared with people without an account, stop
 # working after this long.
 PREVIEW_LINK_MAX_AGE = int(os.environ.get("PREVIEW_LINK_HOURS", "72")) * 60 * 60
+
+# Notices to editors go out by e-mail (notifications.services); the demo and development
+# print them on the console instead of needing a mail server.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
+        )
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")

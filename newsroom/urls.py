@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("timeline.urls")),
     path("", include("comments.urls")),
     path("", include("editorial.urls")),
+    path("", include("notifications.urls")),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap_news"),
     # One route a section (reverse with section=…), so every sitemap address is a fixed one.

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("timeline", "editorial", "comments", "newsroom")
+PACKAGES = ("timeline", "editorial", "comments", "newsroom", "notifications")
 MAX_LINES = 500
 
 # Bottom to top. A module may import from its own layer and the layers below it, never above.
@@ -26,7 +26,7 @@ LAYERS = (
         "timeline.embeds",
         "timeline.editions.anniversaries",
     ),
-    ("timeline.models",),
+    ("timeline.models", "notifications.models"),
     # Reads of single models that every screen shows: house style, who may do what, history.
     ("timeline.formatting", "timeline.permissions", "timeline.revisions.history"),
     # Writes and cross-model reads (timeline.imports: reading other systems' exports into them).
@@ -37,6 +37,9 @@ LAYERS = (
         "timeline.search",
         "timeline.revisions",
         "timeline.editions",
+        # Notices to editors: sent by the services and the scheduler that trigger them.
+        "notifications.services",
+        "notifications.triggers",
     ),
     # What serves people: pages, admin, template tags, commands, and the other apps.
     (
@@ -51,6 +54,7 @@ LAYERS = (
         "editorial",
         "comments",
         "newsroom",
+        "notifications",
     ),
 )
 # The bare package (timeline/__init__.py) is imported by everything below it.
