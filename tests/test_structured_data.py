@@ -133,6 +133,7 @@ class TestShareCards:
 
     def test_story_tag_category_and_home_pages_have_cards_too(self, client):
         story = make_story(title="Chernobyl", summary="Reactor 4 exploded.")
+        make_article(story=story, status=Status.PUBLISHED)  # a story is public through one
         tag, category = make_tag(name="Nuclear"), make_category(name="World")
         pages = {
             story.get_absolute_url(): ("Chernobyl", "Reactor 4 exploded."),
@@ -153,6 +154,7 @@ class TestShareCards:
 
     def test_editor_text_in_cards_is_escaped(self, client):
         story = make_story(title='"><script>alert(1)</script>', summary="<b>bold</b> & co")
+        make_article(story=story, status=Status.PUBLISHED)
         html = html_of(client, story.get_absolute_url())
         assert "<script>alert(1)" not in html
         head = Head(html)
