@@ -321,7 +321,39 @@ class UpdateForm(ScheduleMixin, forms.ModelForm):
         cleaned["date_label"] = label
 
 
+class DayField(forms.DateField):
+    """A day typed the way editors write it (13 November 2015, 2015 Nov 13, 2015-11-13)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            parsed = dates.parse(str(value))
+        except dates.InvalidDate as exc:
+            raise forms.ValidationError(str(exc), code="invalid_date") from exc
+        if parsed.precision != dates.Precision.DAY or parsed.approximate or parsed.uncertain:
+            raise forms.ValidationError(
+                "Give the day itself, such as 13 November 2015.", code="day_required"
+            )
+        if parsed.time is not None:
+            raise forms.ValidationError(
+                "Give the day here and the time of day in its own field.", code="time_apart"
+            )
+        return parsed.lower
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime.date):
+            return f"{value.day} {value:%B} {value.year}"
+        return value
+
+
 class StoryForm(VersionedForm):
+    event_date = DayField(
+        widget=forms.TextInput, help_text="The day it happened: its anniversary (13 November 2015)."
+    )
+
     class Meta:
         model = Story
         fields = [
