@@ -353,13 +353,18 @@ class TestArticleAnatomy:
         assert f'<li id="entry-{key}" class="timeline__entry timeline__entry--key">' in html
         assert html.count(">Key moment</strong>") == 1
 
-    def test_embeds_frame_known_players_and_link_the_rest(self, client, anatomy):
+    def test_embeds_load_known_players_on_click_and_link_the_rest(self, client, anatomy):
+        """No iframe before the reader asks (no request to the provider): a Play button for
+        static/timeline/embeds.js to swap in the privacy-enhanced player, a link without JS."""
         html = html_of(client, anatomy.url)
-        (frame,) = Tags(html).find("iframe")
-        assert frame["src"] == "https://www.youtube-nocookie.com/embed/abcdefghijk"
-        assert frame["loading"] == "lazy"
-        assert "allow-scripts" in frame["sandbox"]
-        assert frame["title"].startswith("Special report")
+        assert Tags(html).find("iframe") == []
+        (frame,) = [tag for tag in Tags(html).find("div") if "data-player" in tag]
+        assert frame["data-player"] == "https://www.youtube-nocookie.com/embed/abcdefghijk"
+        assert frame["data-title"].startswith("Special report")
+        (button,) = Tags(html).find("button", **{"class": "embed__play"})
+        assert "hidden" in button
+        assert Tags(html).find("a", href="https://www.youtube.com/watch?v=abcdefghijk")
+        assert Tags(html).find("script", src="/static/timeline/embeds.js")
         assert "<cite>Special report: the night of the attacks</cite> (Example News)" in html
         assert Tags(html).find("a", href="https://radio.example/special")
         assert "Listen: Radio special" in html

@@ -18,7 +18,8 @@ _PLAYERS = [
     ),
     (
         re.compile(r"^https://(?:www\.)?vimeo\.com/(\d+)(?:[?#].*)?$"),
-        "https://player.vimeo.com/video/{}",
+        # dnt=1: Vimeo's player sets no tracking cookie (YouTube's: the nocookie domain).
+        "https://player.vimeo.com/video/{}?dnt=1",
     ),
 ]
 

@@ -7,6 +7,7 @@ no script, style, event handler or foreign frame reaches a reader's page.
 """
 
 import html as html_lib
+import re
 
 import markdown
 import nh3
@@ -37,7 +38,46 @@ def render_markdown(text: str) -> str:
     # Headings inside an article start at h2: the page's only h1 is the title.
     html = markdown.markdown(text, extensions=["sane_lists", "smarty"], output_format="html")
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    return clean_html(html)
+    return _image_slots(clean_html(html))
+
+
+# A line `[image 12]` or `[gallery 12 13 14]` places pictures of the library by number. The
+# saved HTML keeps an empty placeholder (digits only, added after cleaning); the page fills it
+# from the Image row as it is when shown, so a corrected caption or credit is corrected
+# everywhere (images.templatetags.images `with_images`).
+_IMAGE_LINE = re.compile(r"<p>\[(image|gallery)((?:\s+\d{1,9})+)\s*\]</p>")
+_IMAGE_SLOT = re.compile(
+    r'<div class="image-slot" data-kind="(image|gallery)" data-ids="([\d ]+)"></div>'
+)
+
+
+def _image_slots(html):
+    return _IMAGE_LINE.sub(
+        lambda m: (
+            f'<div class="image-slot" data-kind="{m[1]}" data-ids="{" ".join(m[2].split())}"></div>'
+        ),
+        html,
+    )
+
+
+def image_ids(*htmls):
+    """The ids of the pictures placed in these rendered texts, in order, once each."""
+    found = {}
+    for html in htmls:
+        for match in _IMAGE_SLOT.finditer(html or ""):
+            found.update(dict.fromkeys(int(n) for n in match[2].split()))
+    return list(found)
+
+
+def split_image_slots(html):
+    """[(html, None), ("image" or "gallery", [ids]), ...]: the text around each placeholder."""
+    parts, start = [], 0
+    for match in _IMAGE_SLOT.finditer(html or ""):
+        parts.append((html[start : match.start()], None))
+        parts.append((match[1], [int(n) for n in match[2].split()]))
+        start = match.end()
+    parts.append(((html or "")[start:], None))
+    return [part for part in parts if part[1] is not None or part[0]]
 
 
 def render_inline(text: str) -> str:

@@ -22,7 +22,7 @@ from timeline.models import (
     Update,
 )
 from timeline.revisions import history
-from timeline.selectors import embedded
+from timeline.selectors import embedded, images
 from timeline.selectors.timelines import story_timeline, timeline_version, timeline_version_of
 from timeline.text import html_to_text
 
@@ -49,6 +49,16 @@ class ArticlePage:
     timeline_version: str = ""  # "" when the timeline is not to be cached (an old edition's)
     preview: bool = False
     snapshot: "Edition | None" = None  # set when this is a frozen edition's page
+    images: dict = field(default_factory=dict)  # {id: Image} of every picture it shows
+
+    def __post_init__(self):
+        for embed in self.embeds:
+            embed.poster_image = self.images.get(embed.poster_id)
+
+    @property
+    def lead_image(self):
+        """The article's lead picture, else its story's (None: the site's share card)."""
+        return images.lead_picture(self.article, self.images)
 
     # The derived values below are read several times per render (meta tags, header, JSON-LD):
     # worked out once per page.
@@ -106,6 +116,7 @@ def article_page(*, slug, preview=False):
     editions = embedded.instances(Edition.objects.order_by(*EDITION_ORDER), article.edition_rows)
     for edition in editions:
         edition.article = article  # as a prefetch would: no query to read it back
+    shown_embeds = embedded.instances(Embed.objects.all(), article.embed_rows)
     return ArticlePage(
         article=article,
         updates=article.shown_updates,
@@ -115,13 +126,14 @@ def article_page(*, slug, preview=False):
         ),
         related_links=article.shown_related,
         references=embedded.instances(Reference.objects.all(), article.reference_rows),
-        embeds=embedded.instances(Embed.objects.all(), article.embed_rows),
+        embeds=shown_embeds,
         timeline=story_timeline(story, until=article.timeline_until),
         timeline_size=article.timeline_size or 0,
         timeline_version=timeline_version(story),
         tags=embedded.instances(Tag.objects.all(), article.tag_rows),
         editions=editions,
         preview=preview,
+        images=images.pictures(images.ids_on_page(article, article.shown_updates, shown_embeds)),
     )
 
 
@@ -210,6 +222,11 @@ def edition_snapshot(*, slug, key):
         tags=list(article.tags.all()),
         editions=list(article.editions.shown().select_related("article")),
         snapshot=edition,
+        # The pictures as they were when the edition was frozen (caption, credit, crop).
+        images=images.pictures(
+            images.ids_on_page(then["article"], then["updates"], then["embeds"]),
+            moment=edition.frozen_at,
+        ),
     )
 
 

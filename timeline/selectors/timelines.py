@@ -6,13 +6,17 @@ shows it.
 """
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, F, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from timeline.models import TimelineEntry
 
 TIMELINE_FIELDS = [
     *("id", "story", "date", "date_label", "date_lower", "text_html", "is_key_moment"),
-    *("reference_url", "reference_title"),
+    *("reference_url", "reference_title", "image"),
+    # An entry's picture rides along with it (select_related): what the partial prints.
+    *(f"image__{name}" for name in ("file", "width", "height", "alt_text", "is_decorative")),
+    *(f"image__{name}" for name in ("caption", "credit", "copyright", "focal_x", "focal_y")),
 ]
 
 
@@ -23,7 +27,7 @@ def story_timeline(story, *, until=None):
     """
     if story is None:
         return TimelineEntry.objects.none()
-    entries = story.timeline_entries.chronological().only(*TIMELINE_FIELDS)
+    entries = story.timeline_entries.chronological().select_related("image").only(*TIMELINE_FIELDS)
     if until is not None:
         entries = entries.filter(date_lower__lte=until)
     return entries
@@ -41,7 +45,12 @@ def timeline_version_of(story_ref):
     entries = TimelineEntry.objects.filter(story_id=OuterRef(story_ref)).order_by().values("story")
     return {
         "timeline_size": Subquery(entries.annotate(n=Count("pk")).values("n")),
-        "timeline_changed": Subquery(entries.annotate(last=Max("updated_at")).values("last")),
+        # A picture's correction (caption, credit, crop) is a change of the timeline showing it.
+        "timeline_changed": Subquery(
+            entries.annotate(
+                last=Max(Greatest("updated_at", Coalesce("image__updated_at", F("updated_at"))))
+            ).values("last")
+        ),
     }
 
 

@@ -13,6 +13,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
+from images import renditions
+
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
@@ -36,12 +38,39 @@ def share_image():
     return {**SHARE_IMAGE, "url": absolute_url(static(SHARE_IMAGE["path"]))}
 
 
+def share_card(page):
+    """
+    The article page's share picture (og:image, twitter:image, JSON-LD image): the 1200x630
+    crop of its lead picture (the article's, else its story's), else the site's card.
+    """
+    image = page.lead_image
+    if image is None or not image.file:
+        return share_image()
+    try:
+        card = renditions.social_card(image)
+    except OSError:  # the original is missing from storage: the site's card, not a 500
+        return share_image()
+    return {
+        **card,
+        "url": absolute_url(card["url"]) if card["url"].startswith("/") else card["url"],
+    }
+
+
 def image_object(picture):
     return {
         "@type": "ImageObject",
         "url": absolute_url(static(picture["path"])),
         "width": picture["width"],
         "height": picture["height"],
+    }
+
+
+def _card_object(card):
+    return {
+        "@type": "ImageObject",
+        "url": card["url"],
+        "width": card["width"],
+        "height": card["height"],
     }
 
 
@@ -58,8 +87,8 @@ def _iso(moment):
     return timezone.localtime(moment).isoformat() if moment else None
 
 
-def news_article(page):
-    """A NewsArticle for the article page (`selectors.ArticlePage`)."""
+def news_article(page, *, card=None):
+    """A NewsArticle for the article page (`selectors.ArticlePage`); `card`: its share_card."""
     article = page.article
     url = absolute_url(article.get_absolute_url())
     data = {
@@ -76,7 +105,7 @@ def news_article(page):
         "author": [{"@type": "Person", "name": name} for name in article.authors]
         or [{"@type": "Organization", "name": settings.NEWSROOM["name"], "url": absolute_url("/")}],
         "publisher": publisher(),
-        "image": [image_object(SHARE_IMAGE)],
+        "image": [_card_object(card or share_card(page))],
         "keywords": [tag.name for tag in page.tags],
         "articleSection": article.category.name if article.category else None,
         "isAccessibleForFree": True,
@@ -101,8 +130,8 @@ def breadcrumbs(page):
     }
 
 
-def article_graph(page):
-    return [news_article(page), breadcrumbs(page)]
+def article_graph(page, *, card=None):
+    return [news_article(page, card=card), breadcrumbs(page)]
 
 
 def to_json(data):

@@ -6,7 +6,8 @@ Pages name keys (httpcache.keys.add, in the views and feeds):
 | page                                  | keys                                              |
 | ------------------------------------- | ------------------------------------------------- |
 | an article, its frozen editions       | article-<id>, story-<id>, timeline-<story id>,    |
-|                                       | article-<id> of each related article it names     |
+|                                       | article-<id> of each related article it names,    |
+|                                       | image-<id> of each picture it shows               |
 | a story                               | story-<id>, story-articles-<id>, timeline-<id>    |
 | a story's timeline filtered           | story-<id>, timeline-<id>                         |
 | a story's feed                        | story-<id>, story-articles-<id>                   |
@@ -25,6 +26,9 @@ show it: home, feed, archive, sitemap, search, its story's page and feed (story-
 its tags, its category, and the on this day page of its anniversary (and of the update's date).
 `story-<id>` is the story's own fields (its title, on every page of its articles): only a
 save of the story purges it, so an update to one article leaves its siblings' pages cached.
+A picture of the library (images.Image) purges image-<id>, named by every article page that
+shows it (lead, placed in the text or an update, a video's poster), and the timelines whose
+entries show it: a caption or credit corrected once is corrected on every page.
 A timeline entry purges its story's timeline and the on-this-day pages of its date; a comment
 only its article.
 """
@@ -32,6 +36,7 @@ only its article.
 from django.utils import timezone
 
 from httpcache import keys as surrogate_keys
+from images.models import Image
 from timeline.models import (
     Article,
     Category,
@@ -74,6 +79,10 @@ def category(pk):
     return f"category-{pk}"
 
 
+def image(pk):
+    return f"image-{pk}"
+
+
 def on_this_day(month, day=None):
     return f"otd-{month:02d}-{day:02d}" if day else f"otd-{month:02d}"
 
@@ -90,6 +99,7 @@ def for_article_page(request, page):
     surrogate_keys.add(
         request, *(article(link.target_id) for link in page.related_links if link.target_id)
     )
+    surrogate_keys.add(request, *(image(pk) for pk in page.images))
 
 
 def for_story(request, story_id):
@@ -177,6 +187,11 @@ def keys_of_entry(instance):
     return keys
 
 
+def keys_of_image(instance):
+    stories = TimelineEntry.objects.filter(image_id=instance.pk).values_list("story_id", flat=True)
+    return {image(instance.pk)} | {timeline(pk) for pk in stories.distinct()}
+
+
 def keys_of_story(instance):
     keys = {story(instance.pk), story_articles(instance.pk), timeline(instance.pk), "otd", "search"}
     keys.add("sitemap")
@@ -219,4 +234,5 @@ def register():
     signals.register(Story, keys_of_story)
     signals.register(Tag, keys_of_tag)
     signals.register(Category, keys_of_category)
+    signals.register(Image, keys_of_image)
     signals.register_m2m(Article.tags.through, keys_of_article_tags)

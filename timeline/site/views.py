@@ -28,11 +28,13 @@ ARTICLES_PER_PAGE = 20
 def article_detail(request, slug):
     """The article; staff also see it unpublished (a preview, with its pending updates)."""
     page = selectors.article_page(slug=slug, preview=permissions.can_preview(request.user))
+    card = structured_data.share_card(page)
     context = {
         "page": page,
         "article": page.article,
         "canonical_url": settings.SITE_URL + page.article.get_absolute_url(),
-        "structured_data": structured_data.article_graph(page),
+        "structured_data": structured_data.article_graph(page, card=card),
+        "share_image": card,
     }
     response = render(request, "timeline/article_detail.html", context)
     keys.for_article_page(request, page)
@@ -45,11 +47,13 @@ def article_detail(request, slug):
 def edition_detail(request, slug, key):
     """A frozen edition, as it stood when superseded; canonical to the living article."""
     page = selectors.edition_snapshot(slug=slug, key=key)
+    card = structured_data.share_card(page)
     context = {
         "page": page,
         "article": page.article,
         "canonical_url": settings.SITE_URL + page.snapshot.article.get_absolute_url(),
-        "structured_data": structured_data.article_graph(page),
+        "structured_data": structured_data.article_graph(page, card=card),
+        "share_image": card,
     }
     keys.for_article_page(request, page)
     return render(request, "timeline/article_detail.html", context)
