@@ -7,6 +7,7 @@ class TimelineConfig(AppConfig):
 
     def ready(self):
         # Cache invalidation (each write purges the pages that show it), not domain logic.
-        from timeline.site import surrogate_keys
+        from timeline.site import people, surrogate_keys
 
         surrogate_keys.register()
+        people.register()

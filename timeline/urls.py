@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from timeline.site import feeds, views
+from timeline.site import feeds, people, people_feeds, views
 
 app_name = "timeline"
 
@@ -43,4 +43,19 @@ urlpatterns += [
         name="archive_month",
     ),
     path("search/", views.search_page, name="search"),
+]
+
+# People, and what is new on an article: author pages and feeds, an article's own feed, and
+# the small JSON an open article page polls (static/timeline/new-updates.js).
+urlpatterns += [
+    path("authors/<slug:slug>/", people.author_detail, name="author"),
+    path("authors/<slug:slug>/feed/", people_feeds.AuthorFeed(), name="author_feed"),
+    path("authors/<slug:slug>/feed/atom/", people_feeds.AuthorAtomFeed(), name="author_feed_atom"),
+    path("articles/<slug:slug>/feed/", people_feeds.ArticleUpdatesFeed(), name="article_feed"),
+    path(
+        "articles/<slug:slug>/feed/atom/",
+        people_feeds.ArticleUpdatesAtomFeed(),
+        name="article_feed_atom",
+    ),
+    path("articles/<slug:slug>/updates.json", people.article_updates, name="article_updates"),
 ]

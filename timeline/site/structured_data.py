@@ -87,9 +87,20 @@ def _iso(moment):
     return timezone.localtime(moment).isoformat() if moment else None
 
 
-def news_article(page, *, card=None):
-    """A NewsArticle for the article page (`selectors.ArticlePage`); `card`: its share_card."""
+def person(author):
+    """A byline's author ({name, url} from timeline.site.people.byline) as a schema.org Person."""
+    data = {"@type": "Person", "name": author["name"]}
+    if author.get("url"):
+        data["url"] = absolute_url(author["url"])
+    return data
+
+
+def news_article(page, *, card=None, byline=None):
+    """A NewsArticle for the article page (`selectors.ArticlePage`); `card`: its share_card;
+    `byline`: its authors as timeline.site.people.byline gives them."""
     article = page.article
+    if byline is None:
+        byline = [{"name": name} for name in article.authors]
     url = absolute_url(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -102,7 +113,7 @@ def news_article(page, *, card=None):
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(page.date_modified),
         # Without a byline the newsroom itself is the author, as search engines want one.
-        "author": [{"@type": "Person", "name": name} for name in article.authors]
+        "author": [person(author) for author in byline]
         or [{"@type": "Organization", "name": settings.NEWSROOM["name"], "url": absolute_url("/")}],
         "publisher": publisher(),
         "image": [_card_object(card or share_card(page))],
@@ -130,8 +141,8 @@ def breadcrumbs(page):
     }
 
 
-def article_graph(page, *, card=None):
-    return [news_article(page, card=card), breadcrumbs(page)]
+def article_graph(page, *, card=None, byline=None):
+    return [news_article(page, card=card, byline=byline), breadcrumbs(page)]
 
 
 def to_json(data):

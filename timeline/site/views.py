@@ -18,7 +18,7 @@ from django.views.generic import ArchiveIndexView, ListView, MonthArchiveView, Y
 from django_filters.views import FilterView
 
 from timeline import permissions, search, selectors
-from timeline.site import filters, structured_data
+from timeline.site import filters, people, structured_data
 from timeline.site import surrogate_keys as keys
 from timeline.site.pagination import BoundedPaginator, get_page_or_404, page_number
 
@@ -29,11 +29,14 @@ def article_detail(request, slug):
     """The article; staff also see it unpublished (a preview, with its pending updates)."""
     page = selectors.article_page(slug=slug, preview=permissions.can_preview(request.user))
     card = structured_data.share_card(page)
+    byline = people.byline(page.article)
     context = {
         "page": page,
         "article": page.article,
+        "byline": byline,
+        "poll_seconds": people.poll_seconds(),
         "canonical_url": settings.SITE_URL + page.article.get_absolute_url(),
-        "structured_data": structured_data.article_graph(page, card=card),
+        "structured_data": structured_data.article_graph(page, card=card, byline=byline),
         "share_image": card,
     }
     response = render(request, "timeline/article_detail.html", context)
@@ -48,11 +51,14 @@ def edition_detail(request, slug, key):
     """A frozen edition, as it stood when superseded; canonical to the living article."""
     page = selectors.edition_snapshot(slug=slug, key=key)
     card = structured_data.share_card(page)
+    byline = people.byline(page.article)
     context = {
         "page": page,
         "article": page.article,
+        "byline": byline,
+        "poll_seconds": people.poll_seconds(),
         "canonical_url": settings.SITE_URL + page.snapshot.article.get_absolute_url(),
-        "structured_data": structured_data.article_graph(page, card=card),
+        "structured_data": structured_data.article_graph(page, card=card, byline=byline),
         "share_image": card,
     }
     keys.for_article_page(request, page)

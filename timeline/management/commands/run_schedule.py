@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from httpcache import purge
+from notifications import services as notices
+from notifications import triggers
 from timeline.editions import schedule
 from timeline.models import PUBLICATION_YEARS
 
@@ -45,6 +47,10 @@ class Command(BaseCommand):
         for line in report.lines:
             self.stdout.write(line)
         self.stdout.write(report.summary)
+        if not dry_run and not report.busy:
+            # Notices are kept to one each by their unique constraint: safe on every server.
+            triggers.after_schedule_run(report)
+            notices.send_digests(now=now)
         if not dry_run:
             # Purges the shared cache missed while it was down go out now, at the latest.
             delivered, pending = purge.deliver_pending()
