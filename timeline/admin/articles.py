@@ -78,7 +78,8 @@ class RelatedLinkInline(TextInputs, RoleRulesInline, admin.TabularInline):
 class EmbedInline(TextInputs, RoleRulesInline, admin.TabularInline):
     model = Embed
     extra = 0
-    fields = ["kind", "provider", "url", "title", "caption", "order"]
+    fields = ["kind", "provider", "url", "title", "caption", "poster", "order"]
+    raw_id_fields = ["poster"]  # a picture's number in the library (the lookup opens it)
     verbose_name_plural = "embedded media"
 
 
@@ -110,6 +111,7 @@ class ArticleAdmin(
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["story", "category", "tags"]
+    raw_id_fields = ["lead_image"]  # a picture's number in the library (the lookup opens it)
     readonly_fields = ["published_at", "featured_at", "site_link", "editions_list"]
     # In the order the page shows them.
     fieldsets = [
@@ -119,6 +121,7 @@ class ArticleAdmin(
             {"fields": ["status", "publish_at", "published_at", "featured_at", "recurring"]},
         ),
         ("Text", {"fields": ["summary", "lede", "body"]}),
+        ("Pictures", {"fields": ["lead_image"]}),
         ("Timeline", {"fields": ["timeline_until"]}),
         ("Filed under", {"fields": ["category", "tags"]}),
         ("Comments", {"fields": ["comments_open"]}),

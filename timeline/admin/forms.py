@@ -245,6 +245,7 @@ class ArticleForm(ScheduleMixin, VersionedForm):
             "summary",
             "lede",
             "body",
+            "lead_image",
             "timeline_until",
             "category",
             "tags",
@@ -363,6 +364,7 @@ class StoryForm(VersionedForm):
             "event_time",
             "time_zone",
             "summary",
+            "default_image",
             "tags",
             "publish_time",
             "lead_days",
@@ -409,6 +411,7 @@ class TimelineEntryForm(KeepsDateLabels, forms.ModelForm):
             "tags",
             "reference_url",
             "reference_title",
+            "image",
         ]
 
     def __init__(self, *args, time_zone=None, **kwargs):

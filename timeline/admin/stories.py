@@ -23,8 +23,10 @@ class TimelineEntryInline(TextInputs, admin.TabularInline):
     fields = [
         *("date", "position", "text", "is_key_moment", "tags", "reference_url"),
         "reference_title",
+        "image",
     ]
     autocomplete_fields = ["tags"]
+    raw_id_fields = ["image"]
 
 
 @admin.register(Story)
@@ -35,8 +37,9 @@ class StoryAdmin(RevisionsAdmin, HistoryAdmin):
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags"]
+    raw_id_fields = ["default_image"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "tags"]}),
+        (None, {"fields": ["title", "slug", "summary", "default_image", "tags"]}),
         ("The event", {"fields": ["event_date", "event_time", "time_zone"]}),
         (
             "Anniversary editions",
