@@ -73,7 +73,7 @@ class Sink:
         self.defaults = {
             f.attname: f.get_default()
             for f in fields
-            if f.has_default() or (f.blank and f.empty_strings_allowed and not f.null)
+            if f.has_default() or f.null or (f.blank and f.empty_strings_allowed)
         }
         quote = connection.ops.quote_name
         self.copy_sql = "COPY {} ({}) FROM STDIN".format(
