@@ -10,6 +10,7 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from editorial.admin_mixins import RoleRulesAdmin
+from timeline.admin.autocomplete import CheckedAutocomplete
 from timeline.admin.forms import TEXT_INPUTS, versioned
 from timeline.models import Status
 from timeline.services import save_edited
@@ -23,8 +24,11 @@ def edited(form):
     return any(name not in _FORM_ONLY for name in form.changed_data)
 
 
-class TextInputs:
-    """Every textarea's text is kept with \\n line endings (forms.PlainTextField)."""
+class TextInputs(CheckedAutocomplete):
+    """
+    What editors type, for every admin and inline: textareas keep \\n line endings
+    (forms.PlainTextField), and an autocomplete field looks up only real keys (autocomplete).
+    """
 
     formfield_overrides = TEXT_INPUTS
 
