@@ -51,6 +51,7 @@ from timeline.models.entries import TimelineEntry, TimelineEntryQuerySet
 from timeline.models.editions import Edition, EditionKind, EditionQuerySet, EditionStatus
 from timeline.models.people import ArticleCredit, Author, UpdateCredit
 from timeline.models.reviews import ReviewRequest, ReviewRequestQuerySet, ReviewState
+from timeline.models.imports import ImportedPost, ImportRun, ImportRunStatus
 
 __all__ = [
     "ANCHOR_ATTEMPTS", "EARLIEST_MOMENT", "HISTORICAL_YEARS", "PUBLICATION_YEARS", "Article",
@@ -59,6 +60,7 @@ __all__ = [
     "Quote", "QuotePlacement", "Reference", "RelatedLink", "Status", "Story", "Tag",
     "TimelineEntry", "TimelineEntryQuerySet", "Update", "UpdateKind", "UpdateQuerySet",
     "ArticleCredit", "Author", "UpdateCredit", "ReviewRequest", "ReviewRequestQuerySet",
-    "ReviewState", "default_milestone_patterns", "default_time_zone", "status_constraints", "validate_edtf",
+    "ReviewState", "ImportedPost", "ImportRun", "ImportRunStatus",
+    "default_milestone_patterns", "default_time_zone", "status_constraints", "validate_edtf",
     "validate_milestone_patterns", "validate_time_zone", "validate_title_pattern",
 ]  # fmt: skip

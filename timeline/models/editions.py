@@ -14,6 +14,7 @@ class EditionKind(models.TextChoices):
     ORIGINAL = "original", "First publication"
     ANNIVERSARY = "anniversary", "Anniversary"
     MANUAL = "manual", "Manual"
+    PAST = "past", "Recorded past edition"
 
 
 class EditionStatus(models.TextChoices):
@@ -63,6 +64,19 @@ class Edition(models.Model):
     is_late = models.BooleanField(
         default=False, help_text="Went live after its time (the scheduler was catching up)."
     )
+    # A past edition (kind "past") went out before this app: recorded, not replayed. Its text
+    # is known only if a revision of ours holds it; else its page says what is known.
+    archive_url = models.URLField(
+        "archived copy",
+        max_length=500,
+        blank=True,
+        help_text="A copy of the edition as it was (the Wayback Machine…), if there is one.",
+    )
+    day_known = models.BooleanField(
+        "day known",
+        default=True,
+        help_text="Off when only the year it went live is known: the day is not shown.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EditionQuerySet.as_manager()
@@ -101,6 +115,10 @@ class Edition(models.Model):
         if self.status == EditionStatus.SUPERSEDED:
             return links.url("timeline:edition", self.article.slug, self.key)
         return self.article.get_absolute_url()
+
+    @property
+    def is_past_record(self):
+        return self.kind == EditionKind.PAST
 
     def is_overdue(self, now):
         return self.status in (EditionStatus.PREPARED, EditionStatus.OVERDUE) and (
