@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from timeline import dates, services
-from timeline.demo import content, editor
+from timeline.demo import content, editor, pictures
 from timeline.models import (
     Article,
     Category,
@@ -58,6 +58,7 @@ class _Loader:
         self.tags = {}
         self.articles = {}
         self.quotes = {}
+        self.pictures = {}
         self.published = {data["slug"]: data["published_at"] for data in content.ARTICLES}
         self.main = next(data for data in content.ARTICLES if data["recurring"])
         self.first_published = self.main["published_at"]
@@ -67,6 +68,9 @@ class _Loader:
     def load(self, *, password, reset_password):
         self.user = editor.ensure_editor(password, reset_password, result=self.result)
         origin = self.first_published  # before the main article, there was no demo newsroom
+        self.pictures, drawn = pictures.ensure(user=self.user, history_date=self._written(origin))
+        for image in drawn:
+            self._tally(image, created=True)
         category = dict(content.CATEGORY)
         category = self._sync(
             services.create_category, Category, {"slug": category.pop("slug")}, category, at=origin
@@ -89,6 +93,7 @@ class _Loader:
 
     def _story(self, *, at):
         values = {k: v for k, v in content.STORY.items() if k not in {"slug", "tags"}}
+        values["default_image"] = self.pictures["zone-map"]
         lookup = {"slug": content.STORY["slug"]}
         return self._sync(
             services.create_story, Story, lookup, values, tags=content.STORY["tags"], at=at
@@ -143,6 +148,8 @@ class _Loader:
             publish_at=None,
             timeline_until=None,
         )
+        if data["recurring"]:
+            values["lead_image"] = self.pictures["arch"]
         if data["recurring"] and Article.objects.filter(slug=slug).exists():
             # Its title and front-page moment belong to its editions (see _editions).
             values = {k: v for k, v in values.items() if k not in {"title", "featured_at"}}
@@ -191,6 +198,7 @@ class _Loader:
     def _updates(self, article):
         for data in content.UPDATES:
             values = {k: v for k, v in data.items() if k != "dated_at"}
+            values["body"] = pictures.fill(values["body"], self.pictures)
             values.update(status=Status.PUBLISHED, published_at=data["dated_at"], publish_at=None)
             lookup = {"article": article, "dated_at": data["dated_at"]}
             self._sync(

@@ -209,6 +209,8 @@ def edition_snapshot(*, slug, key):
         raise Http404("This edition left no record.")
     for link in then["related_links"]:
         link.article = then["article"]
+    if then["article"].story_id == article.story_id:
+        then["article"].story = article.story  # read once, for its timeline and its picture
     return ArticlePage(
         article=then["article"],
         updates=then["updates"],
