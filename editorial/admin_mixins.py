@@ -14,9 +14,10 @@ rules: a hidden button is never the only guard.
 """
 
 import json
+import re
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -82,6 +83,24 @@ class RoleRulesAdmin(EditorMedia):
         extra = _publication_fields(request.user, self.model)
         return fields + [f for f in extra if f not in fields]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The fields are read-only for this user, so what was posted for them was ignored:
+        # a forged status must not read as "changed successfully" with nothing else said.
+        ignored = {
+            field.verbose_name
+            for prefix, model in [(None, self.model), *((f.prefix, f.model) for f in formsets)]
+            for field in map(model._meta.get_field, _publication_fields(request.user, model))
+            if _posted(request.POST, prefix, field.name)
+        }
+        if ignored:
+            self.message_user(
+                request,
+                f"Not applied: {', '.join(sorted(ignored))}. Only an editor may publish or "
+                "schedule; everything else was saved.",
+                messages.WARNING,
+            )
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or self.has_change_permission(request, obj):
@@ -108,6 +127,13 @@ class RoleRulesAdmin(EditorMedia):
             return True
         current = self.get_object(request, str(obj.pk)) if obj is not None else None
         return current is None or not self.has_change_permission(request, current)
+
+
+def _posted(data, prefix, name):
+    """Whether `data` has a value for field `name` of the form (or formset rows) at `prefix`."""
+    row = rf"{re.escape(prefix)}-\d+-" if prefix else ""
+    pattern = re.compile(rf"{row}{re.escape(name)}(_\d+)?")
+    return any(pattern.fullmatch(key) and data.get(key) for key in data)
 
 
 class _OwnRowsFormSet:
