@@ -1,4 +1,4 @@
-"""The WordPress export reader and the import_wordpress command (dry run only so far)."""
+"""The WordPress export reader and the import_wordpress command's dry run."""
 
 import datetime
 import subprocess
@@ -124,10 +124,6 @@ class TestCommand:
             "    - The announcement at the evening press conference was unclear about when the new…"
             in (out.getvalue())
         )
-
-    def test_without_dry_run_it_refuses(self):
-        with pytest.raises(CommandError, match="not built yet"):
-            call_command("import_wordpress", str(FIXTURES / "block_editor.xml"))
 
     def test_a_bad_file_is_a_command_error(self):
         with pytest.raises(CommandError, match=r"truncated\.xml: The file is not well-formed XML"):

@@ -2,20 +2,22 @@
 `manage.py import_wordpress EXPORT.xml [--dry-run] [--only SLUG …]`: bring in a WordPress
 export (WXR 1.1/1.2).
 
-For now only the reading half exists: ``--dry-run`` prints, per post, what was recognised and
-every passage left in the body, so an editor can see what to tidy before importing. The whole
-file is read before anything is printed, so a file that breaks off half-way gives one error
-line and no partial report. Without ``--dry-run`` the command refuses: the write step is not
-built yet.
+``--dry-run`` prints, per post, what was recognised and every passage left in the body, so an
+editor can see what to tidy before importing. Without it the posts are written (see
+timeline.services.imports): the whole file is read and checked first, so a bad file gives one
+error line and changes nothing; then each post is imported in its own transaction. Importing
+the same file again updates what changed and duplicates nothing.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
+from comments.imports import import_comments
 from timeline.imports import report, wxr
+from timeline.services import imports
 
 
 class Command(BaseCommand):
-    help = "Import a WordPress export (WXR). Only --dry-run is available so far."
+    help = "Import a WordPress export (WXR): posts, their parts, past editions and comments."
 
     def add_arguments(self, parser):
         parser.add_argument("export", help="The .xml file WordPress's Tools → Export wrote.")
@@ -27,12 +29,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, export, dry_run=False, only=None, **options):
-        if not dry_run:
-            raise CommandError(
-                "Importing is not built yet: only --dry-run (the report) is available."
-            )
+        only = frozenset(only or ())
         try:
-            lines = list(report.report(wxr.read(export), only=set(only or ())))
+            if dry_run:
+                lines = list(report.report(wxr.read(export), only=set(only)))
+                self.stdout.write("\n".join(lines))
+                return
+            totals = imports.import_file(export, only=only, on_comments=import_comments)
         except wxr.WXRError as exc:
             raise CommandError(f"{export}: {exc}") from None
-        self.stdout.write("\n".join(lines))
+        self.stdout.write(totals.line())

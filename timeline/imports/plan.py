@@ -1,0 +1,245 @@
+"""
+A recovered post (:mod:`.structure`) as the field values of the app's own records.
+
+Pure: no database. :mod:`timeline.services.imports` writes what :func:`plan` returns. The rules
+that decide where a part goes when the app has no place for it as written:
+
+- the body keeps each passage in its place: headings as Markdown headings, passages as the
+  sanitised HTML they were (Markdown passes it through and the cleaner sanitises it again);
+- a quote before any body text (at the top, or among the updates, which sit at the top) is an
+  epigraph; a quote inside the body is pinned after the paragraph it followed;
+- a quote with no provenance stays in the body, in its place, as a blockquote: the app's quotes
+  need a speaker and none is made up;
+- a part whose values do not fit the app's columns (an overlong credit, an address that is not
+  one) stays in the body as the line it was, so no words are lost;
+- a ``RELATED POST:`` line with no link stays in the body as written.
+"""
+
+import dataclasses
+import datetime as dt
+import hashlib
+import html as html_lib
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from timeline import dates
+from timeline.imports import structure as structure_module
+from timeline.imports import wxr
+
+_URL = URLValidator(schemes=["http", "https"])
+UPDATE_KINDS = {"update": "update", "correction": "correction", "editors_note": "note"}
+LIMITS = {"speaker": 200, "role": 300, "work": 300, "outlet": 200, "title": 300, "url": 500}
+
+
+@dataclasses.dataclass
+class QuotePlan:
+    text: str
+    speaker: str
+    speaker_role: str = ""
+    work: str = ""
+    outlet: str = ""
+    said_on: str = ""
+    said_on_label: str = ""
+    placements: list[tuple[str, int | None]] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class PostPlan:
+    lede: str
+    body: str
+    event_date: dt.date | None
+    quotes: list[QuotePlan]
+    updates: list[dict]
+    entries: list[dict]  # date (MixedDate), date_label, text, position
+    references: list[dict]
+    embeds: list[dict]
+    related: list[dict]  # url (resolved against imported posts by the writer), label
+    editions: list[dict]  # title, year, archive_url
+
+
+def digest(item: wxr.Item) -> str:
+    """What the post holds, hashed: the same export gives the same digest."""
+    return hashlib.sha256(repr(dataclasses.astuple(item)).encode()).hexdigest()
+
+
+def plan(recovered: structure_module.Structure) -> PostPlan:
+    return _Planner(recovered).run()
+
+
+def is_url(value: str) -> bool:
+    if not value or len(value) > LIMITS["url"]:
+        return False
+    try:
+        _URL(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _fits(**values) -> bool:
+    return all(len(value or "") <= LIMITS[name] for name, value in values.items())
+
+
+def _edtf(label: str) -> str:
+    try:
+        return dates.parse(label).edtf if label else ""
+    except dates.InvalidDate:
+        return ""
+
+
+class _Planner:
+    def __init__(self, recovered: structure_module.Structure):
+        self.s = recovered
+        self.body: list[str] = []
+        self.paragraphs = 0
+        self.quotes: dict[int, QuotePlan] = {}
+        self.related: list[dict] = []
+        self.references: list[dict] = []
+        self.editions: list[dict] = []
+        self.embeds: list[dict] = []
+
+    def run(self) -> PostPlan:
+        for kind, index in self.s.order:
+            getattr(self, f"add_{kind}", self.skip)(index)
+        return PostPlan(
+            lede=f"<p>{self.s.lede}</p>" if self.s.lede else "",
+            body="\n\n".join(self.body),
+            event_date=self.event_date(),
+            quotes=list(self.quotes.values()),
+            updates=[self.update(u) for u in self.s.updates],
+            entries=self.entries(),
+            references=self.references,
+            embeds=self.embeds,
+            related=self.related,
+            editions=self.editions,
+        )
+
+    def skip(self, index: int) -> None:
+        """Lede and updates are read whole (see run); timeline entries too."""
+
+    def paragraph(self, html: str) -> None:
+        self.body.append(f"<p>{html}</p>")
+        self.paragraphs += 1
+
+    def add_body(self, index: int) -> None:
+        passage = self.s.body[index]
+        if passage.kind == "heading":
+            level = min(max(passage.level, 2), 4)
+            self.body.append(f"<h{level}>{passage.html}</h{level}>")
+        elif passage.html:
+            self.paragraph(passage.html)
+
+    def add_quote(self, index: int) -> None:
+        quote = self.s.quotes[index]
+        found = quote.provenance
+        speaker = found.speaker or found.outlet if found else ""
+        outlet = found.outlet if found and found.speaker else ""
+        credit = {"speaker": speaker, "role": found.role if found else "", "outlet": outlet}
+        if not speaker or not _fits(**credit, work=found.work):
+            self.body.append(f"<blockquote><p>{quote.html}</p></blockquote>")
+            if found:
+                self.paragraph(html_lib.escape(found.written))
+            return
+        planned = self.quotes.get(index)
+        if planned is None:
+            planned = self.quotes[index] = QuotePlan(
+                text=quote.words,
+                speaker=speaker,
+                speaker_role=found.role,
+                work=found.work,
+                outlet=outlet,
+                said_on=_edtf(found.date_label),
+                said_on_label=found.date_label if _edtf(found.date_label) else "",
+            )
+        where = ("inline", self.paragraphs) if self.paragraphs else ("epigraph", None)
+        if where not in planned.placements and not any(
+            p[0] == where[0] for p in planned.placements
+        ):
+            planned.placements.append(where)
+
+    def add_related(self, index: int) -> None:
+        link = self.s.related[index]
+        if is_url(link.url) and _fits(title=link.text):
+            self.related.append({"url": link.url, "label": link.text or link.url})
+        else:
+            written = f"RELATED POST: {link.text} {link.url}".strip()
+            self.paragraph(html_lib.escape(written))
+
+    def add_reference(self, index: int) -> None:
+        found = self.s.references[index]
+        url = found.url if is_url(found.url) else ""
+        if not found.title or not _fits(title=found.title, outlet=found.outlet):
+            self.paragraph(html_lib.escape(f"{found.title} {found.outlet} {found.url}".strip()))
+            return
+        title = found.title if url or not found.url else f"{found.title} {found.url}"
+        edtf = _edtf(found.date_label)
+        self.references.append(
+            {
+                "title": title[:300],
+                "outlet": found.outlet,
+                "published_on": edtf,
+                "published_on_label": found.date_label if edtf else "",
+                "url": url,
+                "order": len(self.references),
+            }
+        )
+        if found.date_label and not edtf:
+            self.paragraph(html_lib.escape(found.date_label))
+
+    def add_edition(self, index: int) -> None:
+        edition = self.s.editions[index]
+        if edition.year and 1900 <= edition.year <= 2100 and _fits(title=edition.title):
+            url = edition.url if is_url(edition.url) else ""
+            self.editions.append({"title": edition.title, "year": edition.year, "url": url})
+        else:
+            self.paragraph(html_lib.escape(edition.written))
+
+    def update(self, update: structure_module.Update) -> dict:
+        unread = (
+            [f"<p>({html_lib.escape(update.label)})</p>"]
+            if update.label and not update.date
+            else []
+        )
+        return {
+            "kind": UPDATE_KINDS.get(update.kind, "update"),
+            "date": update.date,
+            "date_label": update.label if update.date else "",
+            # A label that is not a date stays in the text, as written.
+            "body": "\n\n".join(unread + [f"<p>{html}</p>" for html in update.body]),
+        }
+
+    def entries(self) -> list[dict]:
+        found, positions = [], {}
+        for entry in self.s.timeline:
+            year = entry.date.lower.year
+            positions[year] = positions.get(year, -1) + 1
+            found.append(
+                {
+                    "date": entry.date,
+                    "date_label": entry.label,
+                    "text": entry.text,
+                    "position": positions[year],
+                }
+            )
+        return found
+
+    def add_embed(self, index: int) -> None:
+        embed = self.s.embeds[index]
+        if not is_url(embed.url):
+            self.paragraph(html_lib.escape(f"{embed.title} {embed.url}".strip()))
+            return
+        title = embed.title or embed.provider or embed.url
+        self.embeds.append({"url": embed.url, "title": title[:300], "order": len(self.embeds)})
+
+    def event_date(self) -> dt.date | None:
+        lede = structure_module._DATELINE.match(self.s.lede or "")
+        if lede:
+            written = structure_module.html_to_text(lede.group(2)).strip(" —\u2013-:,")
+            try:
+                found = dates.parse(written)
+            except dates.InvalidDate:
+                found = None
+            if found and found.precision == dates.Precision.DAY:
+                return found.lower
+        return None

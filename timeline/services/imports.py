@@ -1,0 +1,431 @@
+"""
+Write a WordPress export's posts as the app's own records (see timeline.imports for reading).
+
+One post, one transaction: :func:`import_post` writes a post's story, article and every part
+of it, or nothing. Each post is keyed by its site and WordPress post id (ImportedPost), so a
+second import of the same export finds it: an unchanged post (same digest) is skipped without a
+write; a changed one has its article brought in line and each kind of part rewritten only when
+it differs. Every history row says "Imported from WordPress".
+
+One story per post: a WordPress "On This Day" post is about one event, and its TIMELINE is that
+event's. Posts about the same event stay separate stories; an editor can merge them later.
+
+:func:`import_file` reads the whole file once to check it (a bad file changes nothing), then
+imports post by post, then points related links at posts imported later in the same file.
+"""
+
+import dataclasses
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from timeline.imports import plan as plan_module
+from timeline.imports import structure, wxr
+from timeline.models import (
+    Article,
+    Category,
+    Edition,
+    EditionKind,
+    EditionStatus,
+    ImportedPost,
+    Placement,
+    Quote,
+    RelatedLink,
+    Status,
+    Story,
+    Tag,
+)
+from timeline.services import content
+from timeline.services.base import save
+from timeline.services.editions import free_edition_key
+
+REASON = "Imported from WordPress"
+
+
+@dataclasses.dataclass
+class Totals:
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def line(self) -> str:
+        return (
+            f"{self.read} posts read: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged."
+        )
+
+
+def check_file(path, *, only=frozenset()) -> int:
+    """Read the whole export without writing; the number of posts to import (WXRError if bad)."""
+    return sum(1 for item in wxr.read(path) if not only or item.slug in only)
+
+
+def import_file(path, *, user=None, only=frozenset(), on_comments=None, progress=None) -> Totals:
+    """Check the whole file, then import its posts one transaction each; see the module doc."""
+    total = check_file(path, only=only)
+    totals = Totals()
+    for item in wxr.read(path):
+        if only and item.slug not in only:
+            continue
+        outcome = import_post(item, user=user, on_comments=on_comments)
+        totals.read += 1
+        setattr(totals, outcome, getattr(totals, outcome) + 1)
+        if progress:
+            progress(totals, total)
+    link_imported_targets(user=user)
+    return totals
+
+
+def _link_key(url: str) -> str:
+    return url.split("://", 1)[-1].rstrip("/").removeprefix("www.")
+
+
+@transaction.atomic
+def import_post(item: wxr.Item, *, user=None, on_comments=None) -> str:
+    """Write one post; returns "created", "updated" or "unchanged"."""
+    record = (
+        ImportedPost.objects.select_related("article", "story")
+        .filter(site=item.site, wp_id=item.wp_id)
+        .first()
+    )
+    digest = plan_module.digest(item)
+    if record and record.digest == digest:
+        return "unchanged"
+    planned = plan_module.plan(structure.recover(item.content))
+    story = _story(item, planned, record, user)
+    article = _article(item, planned, story, record, user)
+    _categories_and_tags(article, item, user)
+    _quotes(article, planned, user)
+    _updates(article, planned, item, user)
+    _entries(story, planned, user)
+    _parts(article, planned, user)
+    _editions(article, planned, user)
+    if on_comments:
+        on_comments(article, item.comments)
+    if record is None:
+        ImportedPost.objects.create(
+            site=item.site,
+            wp_id=item.wp_id,
+            link=_link_key(item.link),
+            article=article,
+            story=story,
+            digest=digest,
+        )
+        return "created"
+    ImportedPost.objects.filter(pk=record.pk).update(
+        digest=digest, link=_link_key(item.link), story=story, updated_at=timezone.now()
+    )
+    return "updated"
+
+
+def _free_slug(model, wanted: str, keep=None) -> str:
+    base = slugify(wanted)[:190] or "post"
+    taken = model.objects.filter(slug__startswith=base)
+    if keep is not None:
+        taken = taken.exclude(pk=keep.pk)
+    taken = set(taken.values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _story(item, planned, record, user):
+    moment = item.published or timezone.now()
+    values = {
+        "title": item.title[:200] or item.slug,
+        "event_date": planned.event_date or timezone.localtime(moment).date(),
+    }
+    story = record.story if record else None
+    if story is None:
+        slug = _free_slug(Story, item.slug or f"wordpress-{item.wp_id}")
+        return content.create_story(slug=slug, user=user, reason=REASON, **values)
+    content.save_changes(obj=story, values=values, user=user, reason=REASON)
+    return story
+
+
+def _article(item, planned, story, record, user):
+    published = item.status == "publish" and item.published is not None
+    values = {
+        "story": story,
+        "title": item.title[:300] or item.slug,
+        "byline": item.author[:200],
+        "lede": planned.lede,
+        "body": planned.body,
+        "status": Status.PUBLISHED if published else Status.DRAFT,
+        "published_at": item.published,
+        "featured_at": (item.modified or item.published) if published else None,
+    }
+    if record is None:
+        slug = _free_slug(Article, item.slug or f"wordpress-{item.wp_id}")
+        return content.create_article(slug=slug, user=user, reason=REASON, **values)
+    article = record.article
+    content.save_changes(obj=article, values=values, user=user, reason=REASON)
+    return article
+
+
+def _term(model, term, user):
+    slug = slugify(term.slug or term.name)[:100] or "term"
+    found = model.objects.filter(slug=slug).first()
+    if found:
+        return found
+    create = content.create_category if model is Category else content.create_tag
+    return create(slug=slug, name=(term.name or slug)[:100], user=user, reason=REASON)
+
+
+def _categories_and_tags(article, item, user):
+    categories = [_term(Category, term, user) for term in item.categories]
+    first = categories[0] if categories else None
+    content.save_changes(obj=article, values={"category": first}, user=user, reason=REASON)
+    if hasattr(article, "categories"):  # several categories per article, where the model has them
+        wanted = {c.pk for c in categories}
+        if set(article.categories.values_list("pk", flat=True)) != wanted:
+            article._history_user, article._change_reason = user, REASON
+            article.categories.set(wanted)
+    tags = [_term(Tag, term, user) for term in item.tags]
+    content.set_tags(obj=article, tags=tags, user=user, reason=REASON)
+
+
+def _replace(existing, wanted, keys, create):
+    """Rewrite a kind of part only when it differs from what is wanted (compared on `keys`)."""
+    rows = list(existing)
+    have = [{key: getattr(row, key) for key in keys} for row in rows]
+    if have == [{key: values.get(key) for key in keys} for values in wanted]:
+        return False
+    for row in rows:
+        row._change_reason = REASON
+        row.delete()
+    for values in wanted:
+        create(values)
+    return True
+
+
+def _quote(planned, user):
+    fields = {
+        "speaker_role": planned.speaker_role,
+        "work": planned.work,
+        "outlet": planned.outlet,
+        "said_on": planned.said_on,
+        "said_on_label": planned.said_on_label,
+    }
+    found = Quote.objects.filter(text=planned.text, speaker=planned.speaker, **fields).first()
+    return found or content.create_quote(
+        text=planned.text, speaker=planned.speaker, user=user, reason=REASON, **fields
+    )
+
+
+def _quotes(article, planned, user):
+    wanted = []
+    for quote in planned.quotes:
+        for placement, after in quote.placements:
+            wanted.append({"plan": quote, "placement": placement, "after_paragraph": after})
+    for order, values in enumerate(wanted):
+        values["order"] = order
+        values["text"] = values["plan"].text
+    existing = article.quote_placements.select_related("quote").order_by("order", "pk")
+    have = [
+        {
+            "text": p.quote.text,
+            "placement": p.placement,
+            "after_paragraph": p.after_paragraph,
+            "order": p.order,
+        }
+        for p in existing
+    ]
+    keys = ("text", "placement", "after_paragraph", "order")
+    if have == [{k: v[k] for k in keys} for v in wanted]:
+        return
+    for row in existing:
+        row._change_reason = REASON
+        row.delete()
+    for values in wanted:
+        content.place_quote(
+            article=article,
+            quote=_quote(values["plan"], user),
+            placement=Placement(values["placement"]),
+            after_paragraph=values["after_paragraph"],
+            order=values["order"],
+            user=user,
+            reason=REASON,
+        )
+
+
+def _moment(value, fallback):
+    """A parsed date as a moment in the site's zone (noon when no time is known)."""
+    if value is None:
+        return fallback, False
+    time = value.time or dt.time(12, 0)
+    naive = dt.datetime.combine(value.lower, time)
+    return timezone.make_aware(naive, timezone.get_current_timezone()), value.time is not None
+
+
+def _updates(article, planned, item, user):
+    fallback = item.modified or item.published or timezone.now()
+    wanted = []
+    for update in planned.updates:
+        dated_at, has_time = _moment(update["date"], fallback)
+        wanted.append(
+            {
+                "kind": update["kind"],
+                "date_label": update["date_label"],
+                "body": update["body"],
+                "dated_at": dated_at,
+                "has_time": has_time,
+            }
+        )
+    published = article.status == Status.PUBLISHED
+
+    def create(values):
+        content.create_update(
+            article=article,
+            published_at=values["dated_at"] if published else None,
+            user=user,
+            reason=REASON,
+            **values,
+        )
+
+    keys = ("kind", "date_label", "body", "dated_at", "has_time")
+    existing = article.updates.order_by("pk")
+    _replace(existing, wanted, keys, create)
+
+
+def _entries(story, planned, user):
+    wanted = [
+        {**entry, "edtf": entry["date"].edtf, "text": entry["text"]} for entry in planned.entries
+    ]
+
+    def create(values):
+        content.create_timeline_entry(
+            story=story,
+            date=values["date"],
+            text=values["text"],
+            date_label=values["date_label"],
+            position=values["position"],
+            user=user,
+            reason=REASON,
+        )
+
+    existing = story.timeline_entries.order_by("pk")
+    have = [
+        {"edtf": e.date, "date_label": e.date_label, "text": e.text, "position": e.position}
+        for e in existing
+    ]
+    keys = ("edtf", "date_label", "text", "position")
+    if have != [{k: v[k] for k in keys} for v in wanted]:
+        for row in existing:
+            row._change_reason = REASON
+            row.delete()
+        for values in wanted:
+            create(values)
+
+
+def _parts(article, planned, user):
+    def reference(values):
+        content.add_reference(article=article, user=user, reason=REASON, **values)
+
+    keys = ("title", "outlet", "published_on", "published_on_label", "url", "order")
+    _replace(article.references.order_by("order", "pk"), planned.references, keys, reference)
+
+    def embed(values):
+        content.add_embed(article=article, user=user, reason=REASON, **values)
+
+    keys = ("url", "title", "order")
+    _replace(article.embeds.order_by("order", "pk"), planned.embeds, keys, embed)
+
+    targets = dict(
+        ImportedPost.objects.filter(
+            link__in=[_link_key(link["url"]) for link in planned.related]
+        ).values_list("link", "article_id")
+    )
+    wanted = []
+    for order, link in enumerate(planned.related):
+        target = targets.get(_link_key(link["url"]))
+        url = "" if target else link["url"]
+        wanted.append({"target_id": target, "url": url, "label": link["label"], "order": order})
+
+    def related(values):
+        content.add_related_link(article=article, user=user, reason=REASON, **values)
+
+    keys = ("target_id", "url", "label", "order")
+    _replace(article.related_links.order_by("order", "pk"), wanted, keys, related)
+
+
+def link_imported_targets(*, user=None):
+    """Related links to a post imported after the post that links to it: point them at it."""
+    imported = dict(ImportedPost.objects.values_list("link", "article_id"))
+    for link in RelatedLink.objects.filter(target__isnull=True, article__imported__isnull=False):
+        target = imported.get(_link_key(link.url))
+        if target and target != link.article_id:
+            with transaction.atomic():
+                link.target_id, link.url = target, ""
+                save(link, user=user, reason=REASON)
+
+
+def _editions(article, planned, user):
+    """The post's earlier editions, recorded (kind past), and its current one, live."""
+    existing = list(article.editions.order_by("go_live_at", "pk"))
+    past = [e for e in existing if e.kind == EditionKind.PAST]
+    have = [(e.title, e.year, e.archive_url) for e in past]
+    wanted = [(e["title"], e["year"], e["url"]) for e in planned.editions]
+    if have != wanted:
+        for edition in past:
+            edition._change_reason = REASON
+            edition.delete()
+        for title, year, url in wanted:
+            moment = timezone.make_aware(dt.datetime(year, 1, 1), timezone.get_current_timezone())
+            edition = Edition(
+                article=article,
+                kind=EditionKind.PAST,
+                year=year,
+                key=free_edition_key(article, year),
+                title=title,
+                go_live_at=moment,
+                went_live_at=moment,
+                superseded_at=moment,
+                status=EditionStatus.SUPERSEDED,
+                archive_url=url,
+                day_known=False,
+            )
+            save(edition, user=user, reason=REASON)
+    live = article.editions.filter(status=EditionStatus.LIVE).exists()
+    if article.status == Status.PUBLISHED and not live and article.published_at:
+        year = timezone.localtime(article.published_at).year
+        edition = Edition(
+            article=article,
+            kind=EditionKind.ORIGINAL,
+            year=year,
+            key=free_edition_key(article, year),
+            title=article.title,
+            go_live_at=article.published_at,
+            went_live_at=article.published_at,
+            status=EditionStatus.LIVE,
+        )
+        save(edition, user=user, reason=REASON)
+
+
+@transaction.atomic
+def record_past_edition(*, article, year, title, went_live_on=None, archive_url="", user=None):
+    """An edition that went out before this app: recorded with what is known, not replayed.
+
+    `went_live_on` (a date) when the day is known, else only the year is shown.
+    """
+    day = went_live_on or dt.date(year, 1, 1)
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
+    edition = Edition(
+        article=article,
+        kind=EditionKind.PAST,
+        year=year,
+        key=free_edition_key(article, year),
+        title=title,
+        go_live_at=moment,
+        went_live_at=moment,
+        superseded_at=moment,
+        status=EditionStatus.SUPERSEDED,
+        archive_url=archive_url,
+        day_known=went_live_on is not None,
+    )
+    return save(edition, user=user, reason="Recorded a past edition")
