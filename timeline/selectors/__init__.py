@@ -22,6 +22,7 @@ from timeline.selectors.articles import (
     _with_story,
     article_page,
     edition_snapshot,
+    past_edition,
 )
 from timeline.selectors.timelines import (
     story_timeline,
@@ -30,7 +31,8 @@ from timeline.selectors.timelines import (
 )
 
 __all__ = [
-    "ArticlePage", "BodyBlock", "article_page", "edition_snapshot", "story_timeline",
+    "ArticlePage", "BodyBlock", "article_page", "edition_snapshot", "past_edition",
+    "story_timeline",
     "timeline_version", "timeline_version_of",
 ]  # fmt: skip
 

@@ -190,6 +190,23 @@ def _article_queryset(preview):
     return articles if preview else articles.published()
 
 
+def past_edition(*, slug, key):
+    """A recorded past edition whose text no revision of ours holds (else None): its page says
+    what is known of it (title, date, the archived copy), not a rebuilt page."""
+    return (
+        Edition.objects.select_related("article")
+        .filter(
+            article__slug=slug,
+            key=key,
+            kind=EditionKind.PAST,
+            status=EditionStatus.SUPERSEDED,
+            frozen_at__isnull=True,
+        )
+        .exclude(article__status__in=[Status.DRAFT, Status.SCHEDULED])
+        .first()
+    )
+
+
 def edition_snapshot(*, slug, key):
     """
     A superseded edition's page, rebuilt from revision history as it stood when the next

@@ -49,6 +49,15 @@ def article_detail(request, slug):
 
 def edition_detail(request, slug, key):
     """A frozen edition, as it stood when superseded; canonical to the living article."""
+    if record := selectors.past_edition(slug=slug, key=key):
+        context = {
+            "edition": record,
+            "article": record.article,
+            "editions": record.article.editions.shown(),
+            "canonical_url": settings.SITE_URL + record.article.get_absolute_url(),
+        }
+        keys.add(request, keys.article(record.article_id))
+        return render(request, "timeline/edition_record.html", context)
     page = selectors.edition_snapshot(slug=slug, key=key)
     card = structured_data.share_card(page)
     byline = people.byline(page.article)
