@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -32,7 +33,7 @@ from django.utils.text import Truncator
 
 from timeline import selectors
 from timeline.formatting import update_label
-from timeline.models import Edition, EditionKind, Status, Story, Update
+from timeline.models import Article, Edition, EditionKind, Status, Story, Update
 from timeline.site import surrogate_keys as keys
 from timeline.text import html_to_text
 
@@ -274,7 +275,9 @@ class StoryFeed(_Feed):
     url_name = "timeline:story_feed"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Story, slug=slug)
+        # A story is public through its articles, as its page: until one is published, no feed.
+        published = Article.objects.published().filter(story=OuterRef("pk"))
+        return get_object_or_404(Story.objects.filter(Exists(published)), slug=slug)
 
     def surrogate_keys(self, story):
         return [keys.story(story.pk), keys.story_articles(story.pk)]
