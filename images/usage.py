@@ -31,9 +31,24 @@ def _relations(model):
         yield relation
 
 
+def _placed_in_text(image):
+    """Articles and updates whose text places the picture: `[image 12]`, `[gallery 3 12]`."""
+    from timeline.models import Article, Update
+
+    pattern = rf"\[(image|gallery)( [0-9]+)* {image.pk}( [0-9]+)* *\]"
+    for model in (Article, Update):
+        for obj in model._default_manager.filter(body__regex=pattern):
+            yield Use(obj, "body")
+
+
 def uses_of(image, *, limit=None):
-    """Each object that shows this picture, with the field that points at it."""
+    """Each object that shows this picture, with the field that points at it (or the text
+    that places it by number)."""
     found = []
+    for use in _placed_in_text(image):
+        found.append(use)
+        if limit is not None and len(found) >= limit:
+            return found
     for relation in _relations(type(image)):
         field_name = relation.field.name
         rows = relation.related_model._default_manager.filter(**{field_name: image}).distinct()

@@ -161,3 +161,14 @@ def test_rendition_timings_first_then_cached(capsys):
     print(f"\nrenditions of a 3000x2000 picture: first {first * 1000:.0f} ms, cached "
           f"{cached * 1000:.1f} ms")  # fmt: skip
     assert cached < first
+
+
+def test_a_picture_placed_in_a_text_is_in_use():
+    """The admin's "where used" and its refusal to delete count pictures placed by number."""
+    from images import usage
+
+    placed, unused = make_image(), make_image()
+    article = make_article(body=f"[gallery 999 {placed.pk}]")
+    update = make_update(make_article(), body=f"Text.\n\n[image {placed.pk}]")
+    assert {use.obj for use in usage.uses_of(placed)} == {article, update}
+    assert not usage.is_used(unused)
