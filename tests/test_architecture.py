@@ -22,6 +22,8 @@ LAYERS = (
     (
         "timeline.dates",
         "timeline.text",
+        "timeline.typed_text",
+        "timeline.body_anchors",
         "timeline.links",
         "timeline.embeds",
         "timeline.editions.anniversaries",
@@ -49,6 +51,8 @@ LAYERS = (
         "timeline.templatetags",
         "timeline.management",
         "timeline.demo",
+        # Background tasks (django.tasks): they run what the admin and commands start.
+        "timeline.tasks",
         "timeline.urls",
         "timeline.apps",
         "editorial",

@@ -1,12 +1,13 @@
 """What an article shows around its text: quotes, related links, references and embeds."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
-from timeline import dates, embeds
-from timeline.models.articles import Article
+from timeline import body_anchors, dates, embeds
+from timeline.models.articles import Article, Update
 from timeline.models.common import PUBLICATION_YEARS, validate_edtf
 
 
@@ -46,18 +47,36 @@ class Quote(models.Model):
 
 
 class Placement(models.TextChoices):
-    EPIGRAPH = "epigraph", "Epigraph (before the text)"
-    INLINE = "inline", "Inline (inside the body)"
+    TOP = "top", "At the top (epigraph)"
+    BEFORE_UPDATE = "before_update", "Before an update"
+    AFTER_UPDATE = "after_update", "After an update"
+    BODY = "body", "In the body, after a heading or paragraph"
 
 
 class QuotePlacement(models.Model):
+    """
+    Where a quote stands in its article's flow. Places in the body are named by a heading's
+    text or a paragraph's opening words (timeline.body_anchors), so edits elsewhere in the body
+    leave the quote where the editor put it; a place no longer found shows the quote at the end
+    of the body (and the admin says so).
+    """
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quote_placements")
     quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="placements")
-    placement = models.CharField(
-        max_length=10, choices=Placement.choices, default=Placement.EPIGRAPH
+    placement = models.CharField(max_length=16, choices=Placement.choices, default=Placement.TOP)
+    update = models.ForeignKey(
+        Update,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Before or after an update: which one.",
     )
-    after_paragraph = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Inline quotes: show after this body paragraph."
+    anchor = models.CharField(
+        "after",
+        max_length=body_anchors.ANCHOR_MAX_LENGTH,
+        blank=True,
+        help_text="In the body: the heading or paragraph it follows.",
     )
     order = models.PositiveIntegerField(default=0)
 
@@ -76,6 +95,27 @@ class QuotePlacement(models.Model):
 
     def __str__(self):
         return f"{self.get_placement_display()}: {self.quote}"
+
+    def clean(self):
+        needs_update = self.placement in (Placement.BEFORE_UPDATE, Placement.AFTER_UPDATE)
+        if needs_update and not self.update_id:
+            raise ValidationError({"update": "Choose the update this quote goes with."})
+        if self.update_id and self.update.article_id != self.article_id:
+            raise ValidationError({"update": "Choose an update of this article."})
+        if self.placement == Placement.BODY and not self.anchor:
+            raise ValidationError({"anchor": "Choose the heading or paragraph it follows."})
+
+    def is_found(self, body_html=None):
+        """
+        Whether its place is still there (the update exists; the heading or paragraph is still
+        in the body). `body_html`: the article's, when the caller has it already.
+        """
+        if self.placement == Placement.TOP:
+            return True
+        if self.placement != Placement.BODY:
+            return self.update_id is not None
+        html = self.article.body_html if body_html is None else body_html
+        return any(block.anchor == self.anchor for block in body_anchors.blocks(html))
 
 
 class RelatedLink(models.Model):
