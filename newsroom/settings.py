@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "images",
     # Notices to editors (e-mail and the admin home page), each sent once.
     "notifications",
+    # Background work (the WordPress import): Django's tasks kept in the database, run by
+    # `manage.py db_worker`.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +180,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 # The newsroom's zone: anniversaries, "on this day" and update anchors are reckoned in it.
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
+
+# Background tasks (django.tasks): queued in the database and run by `manage.py db_worker`;
+# TASKS_BACKEND=immediate runs them at once, in the request (tests, the demo, DEBUG).
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database") == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 USE_I18N = True
 USE_TZ = True
 

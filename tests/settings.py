@@ -7,6 +7,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ["TESTING"] = "1"
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 
 from newsroom.settings import *  # noqa: F403
 

@@ -12,6 +12,6 @@ upcoming anniversaries); common.py holds what they share, forms.py their forms. 
 here registers them: the admin's autodiscovery imports this package.
 """
 
-from timeline.admin import articles, editions, people, reviews, stories
+from timeline.admin import articles, editions, imports, people, reviews, stories
 
-__all__ = ["articles", "editions", "people", "reviews", "stories"]
+__all__ = ["articles", "editions", "imports", "people", "reviews", "stories"]

@@ -12,7 +12,8 @@ from editorial.admin_mixins import ArticleEditorTools, RoleRulesInline, viewer_o
 from timeline import permissions, services
 from timeline.admin.common import HistoryAdmin, PublishActions, TextInputs
 from timeline.admin.forms import ArticleForm, ManualEditionForm, ReferenceForm, UpdateForm
-from timeline.models import Article, Embed, QuotePlacement, Reference, RelatedLink, Update
+from timeline.admin.quotes import QuotePlacementInline
+from timeline.models import Article, Embed, Reference, RelatedLink, Update
 from timeline.revisions.admin import RecentlyDeletedAdmin, RevisionsAdmin
 
 # ---------------------------------------------------------------- article inlines
@@ -54,16 +55,6 @@ class UpdateInline(TextInputs, RoleRulesInline, admin.StackedInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-class QuotePlacementInline(TextInputs, RoleRulesInline, admin.TabularInline):
-    model = QuotePlacement
-    extra = 1
-    autocomplete_fields = ["quote"]
-    ordering = ["placement", "order", "pk"]
-    fields = ["quote", "placement", "after_paragraph", "order"]
-    verbose_name = "quote"
-    verbose_name_plural = "quotes (epigraphs and inline)"
 
 
 class RelatedLinkInline(TextInputs, RoleRulesInline, admin.TabularInline):
@@ -198,10 +189,17 @@ class ArticleAdmin(
     def editions_list(self, obj):
         """Made by the scheduler and by "Cut a new edition"; each links to its own page."""
         editions = list(obj.editions.all()) if obj and obj.pk else []
-        if not editions:
+        if not (obj and obj.pk):
             return "None yet: the first is made when the article is published."
+        record = format_html(
+            '<p><a href="{}">Record a past edition</a> (one that went out before this site)</p>',
+            reverse("admin:timeline_record_past_edition", args=[obj.pk]),
+        )
+        if not editions:
+            return format_html("<p>None yet: the first is made when published.</p>{}", record)
         return format_html(
-            "<ul>{}</ul>",
+            "{}<ul>{}</ul>",
+            record,
             format_html_join(
                 "",
                 '<li><a href="{}">{}</a> — {}, {}{}</li>',

@@ -6,8 +6,9 @@ that decide where a part goes when the app has no place for it as written:
 
 - the body keeps each passage in its place: headings as Markdown headings, passages as the
   sanitised HTML they were (Markdown passes it through and the cleaner sanitises it again);
-- a quote before any body text (at the top, or among the updates, which sit at the top) is an
-  epigraph; a quote inside the body is pinned after the paragraph it followed;
+- a quote stands where it stood: at the top; before or after the update it was next to (or
+  after the update it was inside); in the body after the heading or passage it followed (named
+  by its words, :mod:`timeline.body_anchors`, once the body is rendered);
 - a quote with no provenance stays in the body, in its place, as a blockquote: the app's quotes
   need a speaker and none is made up;
 - a part whose values do not fit the app's columns (an overlong credit, an address that is not
@@ -41,7 +42,8 @@ class QuotePlan:
     outlet: str = ""
     said_on: str = ""
     said_on_label: str = ""
-    placements: list[tuple[str, int | None]] = dataclasses.field(default_factory=list)
+    # (placement, update index or None, number of body blocks before it)
+    placements: list[tuple[str, int | None, int]] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -100,7 +102,8 @@ class _Planner:
         self.embeds: list[dict] = []
 
     def run(self) -> PostPlan:
-        for kind, index in self.s.order:
+        for at, (kind, index) in enumerate(self.s.order):
+            self.at = at
             getattr(self, f"add_{kind}", self.skip)(index)
         return PostPlan(
             lede=f"<p>{self.s.lede}</p>" if self.s.lede else "",
@@ -152,11 +155,21 @@ class _Planner:
                 said_on=_edtf(found.date_label),
                 said_on_label=found.date_label if _edtf(found.date_label) else "",
             )
-        where = ("inline", self.paragraphs) if self.paragraphs else ("epigraph", None)
-        if where not in planned.placements and not any(
-            p[0] == where[0] for p in planned.placements
-        ):
+        where = self.where_quote_stands()
+        if not any(p[0] == where[0] for p in planned.placements):  # once per kind of place
             planned.placements.append(where)
+
+    def where_quote_stands(self) -> tuple[str, int | None, int]:
+        order = self.s.order
+        before = next((i for i in reversed(order[: self.at]) if i[0] != "quote"), None)
+        after = next((i for i in order[self.at + 1 :] if i[0] != "quote"), None)
+        if before and before[0] == "update":
+            return ("after_update", before[1], 0)
+        if after and after[0] == "update":
+            return ("before_update", after[1], 0)
+        if self.body:
+            return ("body", None, len(self.body))
+        return ("top", None, 0)
 
     def add_related(self, index: int) -> None:
         link = self.s.related[index]

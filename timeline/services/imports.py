@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from timeline import body_anchors
 from timeline.imports import plan as plan_module
 from timeline.imports import structure, wxr
 from timeline.models import (
@@ -30,7 +31,6 @@ from timeline.models import (
     EditionKind,
     EditionStatus,
     ImportedPost,
-    Placement,
     Quote,
     RelatedLink,
     Status,
@@ -98,8 +98,8 @@ def import_post(item: wxr.Item, *, user=None, on_comments=None) -> str:
     story = _story(item, planned, record, user)
     article = _article(item, planned, story, record, user)
     _categories_and_tags(article, item, user)
-    _quotes(article, planned, user)
     _updates(article, planned, item, user)
+    _quotes(article, planned, user)
     _entries(story, planned, user)
     _parts(article, planned, user)
     _editions(article, planned, user)
@@ -219,24 +219,29 @@ def _quote(planned, user):
 
 
 def _quotes(article, planned, user):
+    """Each quote where it stood; rewritten only when a placement differs."""
+    updates = list(article.updates.order_by("pk").values_list("pk", flat=True))
+    places = body_anchors.blocks(article.body_html)
     wanted = []
     for quote in planned.quotes:
-        for placement, after in quote.placements:
-            wanted.append({"plan": quote, "placement": placement, "after_paragraph": after})
-    for order, values in enumerate(wanted):
-        values["order"] = order
-        values["text"] = values["plan"].text
-    existing = article.quote_placements.select_related("quote").order_by("order", "pk")
-    have = [
-        {
-            "text": p.quote.text,
-            "placement": p.placement,
-            "after_paragraph": p.after_paragraph,
-            "order": p.order,
-        }
-        for p in existing
-    ]
-    keys = ("text", "placement", "after_paragraph", "order")
+        for placement, update, blocks_before in quote.placements:
+            anchor = ""
+            if placement == "body":
+                named = [b.anchor for b in places[:blocks_before] if b.anchor]
+                placement, anchor = ("body", named[-1]) if named else ("top", "")
+            wanted.append(
+                {
+                    "plan": quote,
+                    "text": quote.text,
+                    "placement": placement,
+                    "update_id": updates[update] if update is not None else None,
+                    "anchor": anchor,
+                    "order": len(wanted),
+                }
+            )
+    keys = ("text", "placement", "update_id", "anchor", "order")
+    existing = list(article.quote_placements.select_related("quote").order_by("order", "pk"))
+    have = [{**{k: getattr(p, k) for k in keys[1:]}, "text": p.quote.text} for p in existing]
     if have == [{k: v[k] for k in keys} for v in wanted]:
         return
     for row in existing:
@@ -246,8 +251,9 @@ def _quotes(article, planned, user):
         content.place_quote(
             article=article,
             quote=_quote(values["plan"], user),
-            placement=Placement(values["placement"]),
-            after_paragraph=values["after_paragraph"],
+            placement=values["placement"],
+            update_id=values["update_id"],
+            anchor=values["anchor"],
             order=values["order"],
             user=user,
             reason=REASON,
