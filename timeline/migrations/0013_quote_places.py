@@ -44,10 +44,6 @@ def places_from_paragraph_numbers(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("timeline", "0012_imports_and_past_editions"),
-        migrations.RemoveField(
-            model_name="historicalquoteplacement",
-            name="after_paragraph",
-        ),
     ]
 
     operations = [
