@@ -314,6 +314,9 @@ class TestAutodiscovery:
         story = article.story.slug
         assert feed_links(client, article.get_absolute_url()) == [
             *SITE_FEEDS,
+            ("application/rss+xml", f"/articles/{article.slug}/feed/"),
+            ("application/atom+xml", f"/articles/{article.slug}/feed/atom/"),
+            ("application/json", f"/articles/{article.slug}/updates.json"),
             ("application/rss+xml", f"/stories/{story}/feed/"),
             ("application/atom+xml", f"/stories/{story}/feed/atom/"),
         ]

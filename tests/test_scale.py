@@ -47,7 +47,8 @@ COUNTS = (
 )
 PEER = f"/articles/{scale.PEER_SLUG}/"
 HEAVIEST = f"/articles/{scale.HEAVIEST_SLUG}/"
-QUERY_BUDGET = 8
+# The article page: 8, and 1 for its byline's credited authors (timeline.site.people.byline).
+QUERY_BUDGET = 9
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,10 @@
  */
 (function () {
   "use strict";
-  var box = document.querySelector("[data-updates-url]");
-  if (!box) return;
-  var url = box.getAttribute("data-updates-url");
+  var box = document.querySelector("[data-new-updates]");
+  var link = document.querySelector('link[rel="alternate"][type="application/json"]');
+  if (!box || !link) return;
+  var url = link.getAttribute("href");
   var every = Math.max(1, parseInt(box.getAttribute("data-poll-seconds"), 10) || 30) * 1000;
   var shown = parseInt(box.getAttribute("data-count"), 10) || 0;
   var storeKey = "seen:" + location.pathname;

@@ -1,8 +1,8 @@
 """Authors, with the articles they are credited on (in byline order)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from timeline.admin.common import HistoryAdmin
 from timeline.models import ArticleCredit, Author
 
 
@@ -14,7 +14,7 @@ class ArticleCreditInline(admin.TabularInline):
 
 
 @admin.register(Author)
-class AuthorAdmin(SimpleHistoryAdmin):
+class AuthorAdmin(HistoryAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

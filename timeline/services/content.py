@@ -33,6 +33,7 @@ from timeline.models import (
     Update,
 )
 from timeline.services.base import save
+from timeline.services.people import credit_byline
 
 # A replaced edition's snapshot is the page the moment before its successor went live (an
 # update dated at the go-live belongs to the new edition, not the frozen one).
@@ -79,7 +80,9 @@ def create_article(
     publish_article, no edition is made: replay them (replay_original_edition...) if it has any.
     """
     obj = Article(slug=slug, **fields)
-    return _create(obj, user=user, reason=reason, history_date=history_date, tags=tags)
+    article = _create(obj, user=user, reason=reason, history_date=history_date, tags=tags)
+    credit_byline(article)
+    return article
 
 
 @transaction.atomic
