@@ -22,6 +22,7 @@ from timeline.models import (
     QuotePlacement,
     Reference,
     RelatedLink,
+    Status,
     Story,
     Tag,
     TimelineEntry,
@@ -53,6 +54,23 @@ class Loader(ArticleWriter):
         self.n_comments = comments
         self.comment_count = 0
         self.scratch_entry = TimelineEntry()
+        self.published_ids = []
+
+    def put(self, model, row, *, when):
+        ids = super().put(model, row, when=when)
+        if model is Article and row["status"] == Status.PUBLISHED:
+            self.published_ids.append(ids[0])
+        return ids
+
+    def put_related(self, article_id, created, count, external_share=0.2):
+        """A named article's related posts (external_share 0) link published articles only."""
+        if external_share or not self.published_ids:
+            return super().put_related(article_id, created, count, external_share)
+        for order, target in enumerate(self.rng.sample(self.published_ids, count)):
+            row = {"article_id": article_id, "target_id": target, "url": "", "label": "",
+                   "order": order}  # fmt: skip
+            self.put(RelatedLink, row, when=created)
+        return None
 
     def start_ids(self):
         """The first free primary key of every table written (read before the copy starts)."""

@@ -10,7 +10,7 @@ import datetime
 import zoneinfo
 
 from django import forms
-from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.admin.widgets import AdminSplitDateTime, AdminTextInputWidget
 from django.db import models
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from timeline.models import (
     Update,
     validate_time_zone,
 )
+from timeline.typed_text import one_newline, typed_text
 
 DATE_HELP = (
     "Type it the way you write it: 1985 May 4, 2006 May, 2002, 1999/2000, 2015 (Summer), "
@@ -32,21 +33,16 @@ DATE_HELP = (
 )
 
 
-def one_newline(value):
-    """Line endings as stored: browsers post textareas with \\r\\n, the site keeps \\n."""
-    return value.replace("\r\n", "\n").replace("\r", "\n")
-
-
 class PlainTextField(forms.CharField):
     """
-    A textarea's text with \\n line endings, whatever the browser sent: a form posted back
-    unchanged has not changed (so nothing is saved and no history row says "Body changed"),
-    and a value stored with \\r\\n before this existed is not rewritten by merely saving.
+    Text as stored (typed_text): \\n line endings whatever the browser sent, no control
+    characters or bidi overrides. A form posted back unchanged has not changed (so nothing is
+    saved and no history row says "Body changed"), and a value stored with \\r\\n before this
+    existed is not rewritten by merely saving.
     """
 
     def to_python(self, value):
-        value = super().to_python(value)
-        return one_newline(value) if isinstance(value, str) else value
+        return super().to_python(typed_text(value) if isinstance(value, str) else value)
 
     def has_changed(self, initial, data):
         if isinstance(initial, str):
@@ -54,8 +50,13 @@ class PlainTextField(forms.CharField):
         return super().has_changed(initial, data)
 
 
-# formfield_overrides for every admin of the project, and for every inline.
-TEXT_INPUTS = {models.TextField: {"form_class": PlainTextField}}
+# formfield_overrides for every admin of the project, and for every inline: every text input.
+TEXT_INPUTS = {
+    models.TextField: {"form_class": PlainTextField},
+    models.CharField: {"form_class": PlainTextField},
+    # A slug's own form field (which refuses every control character) rather than the above.
+    models.SlugField: {"widget": AdminTextInputWidget},
+}
 
 
 class MixedDateField(forms.CharField):
