@@ -68,3 +68,21 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def violations(page):
+    """What the browser refused under the policy, from the console and from the DOM event."""
+    found = []
+    page.on(
+        "console",
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " console.log('Content Security Policy violation: ' + e.violatedDirective"
+        " + ' ' + e.blockedURI))"
+    )
+    return found
