@@ -19,7 +19,8 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from timeline import dates, demo, services
+from editorial import roles
+from timeline import body_anchors, dates, demo, services
 from timeline.demo import content
 from timeline.models import (
     Article,
@@ -176,8 +177,9 @@ class TestContent:
 
     def test_lede_and_body_carry_datelines_headings_and_a_link(self, main_article):
         a = main_article
-        assert a.lede.startswith("**April 26 2021** — ")
-        assert "<strong>April 26 2021</strong>" in a.lede_html
+        # The lede as the fortieth anniversary's edition rewrote it (speaking of forty years).
+        assert a.lede.startswith("**April 26 2026** — Forty years ago today, ")
+        assert "<strong>April 26 2026</strong>" in a.lede_html
         assert "<h2>Quick Analysis</h2>" in a.body_html
         assert "<strong>Saturday April 26 1986</strong> — At 01:23 local time" in a.body_html
         assert 'href="https://example.org/' in a.body_html
@@ -186,7 +188,7 @@ class TestContent:
     def test_opens_with_three_quotes_of_varied_provenance(self, main_article):
         epigraphs = [
             p.quote
-            for p in main_article.quote_placements.filter(placement=Placement.EPIGRAPH)
+            for p in main_article.quote_placements.filter(placement=Placement.TOP)
             .select_related("quote")
             .order_by("order")
         ]
@@ -200,8 +202,9 @@ class TestContent:
         assert all(u.startswith(("https://example.org/", "https://example.com/")) for u in urls)
 
     def test_has_an_inline_quote_after_the_second_paragraph(self, main_article):
-        inline = main_article.quote_placements.get(placement=Placement.INLINE)
-        assert inline.after_paragraph == 2
+        inline = main_article.quote_placements.get(placement=Placement.BODY)
+        assert inline.anchor == body_anchors.anchor_of_paragraph(main_article.body_html, 2)
+        assert inline.is_found()
 
     def test_a_quote_opens_one_article_and_reappears_in_another(self, demo_loaded):
         shared = [
@@ -209,7 +212,7 @@ class TestContent:
         ]
         assert shared
         places = QuotePlacement.objects.filter(quote=shared[0])
-        assert {p.placement for p in places} == {Placement.EPIGRAPH, Placement.INLINE}
+        assert {p.placement for p in places} == {Placement.TOP, Placement.BODY}
 
     def test_has_yearly_updates_a_correction_a_note_and_this_years_draft(self, main_article):
         published = main_article.updates.published()
@@ -221,8 +224,9 @@ class TestContent:
         assert all(u.headline for u in published)
         assert published.filter(anchor="update-2021-04-26").exists()
 
-        draft = main_article.updates.get(dated_at__year=2027)
-        assert draft.status == Status.DRAFT
+        live = main_article.editions.get(status=EditionStatus.LIVE)
+        draft = main_article.updates.get(status=Status.DRAFT)
+        assert draft.dated_at == main_article.story.anniversary_go_live(live.year + 1)
         assert draft.published_at is None
 
     def test_updates_have_flashbacks_and_named_questions_and_answers(self, main_article):
@@ -270,7 +274,8 @@ class TestContent:
         page = response.content.decode()
         assert main_article.title in page
         assert "1986 April 26, 01:23 MSD" in page
-        assert "Forty-one years on" not in page  # the draft waits for the anniversary
+        draft = main_article.updates.get(status=Status.DRAFT)
+        assert draft.headline not in page  # the draft waits for the anniversary
 
 
 class TestEditions:
@@ -461,12 +466,13 @@ class TestRerun:
         editor.delete()
         output = load()
         user = get_user_model().objects.get(username="editor")
-        assert user.is_staff and user.is_superuser and user.is_active
+        assert user.is_staff and not user.is_superuser and user.is_active
+        assert user.groups.filter(name=roles.EDITOR).exists()
         assert user.check_password("newsroom-demo")
         assert "created 1 user." in output
         assert (
-            "Demo editor: http://127.0.0.1:8000/admin/  user: editor  password: newsroom-demo"
-            in output
+            "Demo editor (Editor role): http://127.0.0.1:8000/admin/  user: editor  "
+            "password: newsroom-demo" in output
         )
 
     def test_password_comes_from_the_option_before_the_environment(self, monkeypatch, editor):
@@ -492,7 +498,7 @@ class TestRerun:
         output = load()
         editor.refresh_from_db()
         assert editor.check_password("chosen-by-the-editor")
-        assert "password: newsroom-demo" not in output
+        assert "user: editor  password: newsroom-demo" not in output
         assert "--reset-password" in output
 
         load("--reset-password")

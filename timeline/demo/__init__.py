@@ -17,7 +17,7 @@ main article's editions are replayed year by year, so every past edition's froze
 shows the page as it stood then.
 """
 
-from timeline.demo.editor import DEFAULT_PASSWORD, EDITOR_USERNAME, DemoResult
+from timeline.demo.editor import ADMIN_USERNAME, DEFAULT_PASSWORD, EDITOR_USERNAME, DemoResult
 from timeline.demo.loader import REASON, load_demo
 
 # The demo's articles (data/articles.json), by slug: the living post and two it links to.
@@ -26,6 +26,6 @@ NSC_SLUG = "new-safe-confinement"
 FUKUSHIMA_SLUG = "fukushima-daiichi-ten-years"
 
 __all__ = [
-    "DEFAULT_PASSWORD", "EDITOR_USERNAME", "FUKUSHIMA_SLUG", "MAIN_SLUG", "NSC_SLUG", "REASON",
-    "DemoResult", "load_demo",
+    "ADMIN_USERNAME", "DEFAULT_PASSWORD", "EDITOR_USERNAME", "FUKUSHIMA_SLUG", "MAIN_SLUG",
+    "NSC_SLUG", "REASON", "DemoResult", "load_demo",
 ]  # fmt: skip

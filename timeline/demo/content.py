@@ -7,9 +7,11 @@ Markdown text of several paragraphs as a list of them.
 
 newsroom.json  the newsroom's time zone, its category and tags
 story.json     the story, with its timeline
-articles.json  the articles; the recurring one carries its first version
+articles.json  the articles; the recurring one carries its first version and the fields its
+               anniversary editions rewrote (the newest is its current text)
 quotes.json    the quotes and where each is placed
-updates.json   the main article's published updates and this year's draft
+updates.json   the main article's published updates, and the wording of an anniversary's
+               update and of the next one's draft, for the years the data does not cover
 links.json     related links, references, embeds
 """
 
@@ -17,6 +19,8 @@ import datetime as dt
 import json
 import zoneinfo
 from pathlib import Path
+
+from timeline.editions import anniversaries
 
 DATA = Path(__file__).parent / "data"
 
@@ -26,7 +30,7 @@ def _read(name):
         return json.load(f)
 
 
-def _markdown(value):
+def markdown(value):
     """A list is a text's paragraphs; saved as the editor would type them, ending a line."""
     return "\n\n".join(value) + "\n" if isinstance(value, list) else value
 
@@ -41,9 +45,15 @@ def local(text):
 
 
 def _article(data):
+    rewrites = {int(year): fields for year, fields in data.get("rewritten_by_edition", {}).items()}
+    current = {}
+    for year in sorted(rewrites):
+        current.update(rewrites[year])
     return {
         **data,
-        "body": _markdown(data["body"]),
+        **current,
+        "rewritten_by_edition": rewrites,
+        "body": markdown(data["body"]),
         "published_at": local(data["published_at"]),
         "featured_at": local(data["featured_at"]),
         "recurring": data.get("recurring", False),
@@ -51,7 +61,7 @@ def _article(data):
 
 
 def _update(data):
-    return {**data, "dated_at": local(data["dated_at"]), "body": _markdown(data["body"])}
+    return {**data, "dated_at": local(data["dated_at"]), "body": markdown(data["body"])}
 
 
 CATEGORY = _NEWSROOM["category"]
@@ -70,7 +80,29 @@ PLACEMENTS = _QUOTES["placements"]
 
 _UPDATES = _read("updates")
 UPDATES = [_update(data) for data in _UPDATES["published"]]
-DRAFT_UPDATE = _update(_UPDATES["draft"])
+ANNIVERSARY_UPDATE = _UPDATES["anniversary"]
+DRAFT_UPDATE = _UPDATES["draft"]
+
+
+def as_of_edition(article, year):
+    """The recurring article's rewritten fields as its `year` edition left them."""
+    values = dict(article.get("first_version", {}))
+    for edition_year, fields in sorted(article["rewritten_by_edition"].items()):
+        if edition_year <= year:
+            values.update(fields)
+    return values
+
+
+def anniversary_update(template, *, years):
+    """An update's wording (ANNIVERSARY_UPDATE, DRAFT_UPDATE) for the `years`-th anniversary."""
+    words = anniversaries.years_words(years).lower()
+    fill = {"years": years, "years_words": words, "Years_words": words.capitalize()}
+    return {
+        **template,
+        "headline": template["headline"].format(**fill),
+        "body": markdown([paragraph.format(**fill) for paragraph in template["body"]]),
+    }
+
 
 _LINKS = _read("links")
 RELATED = _LINKS["related"]
@@ -79,3 +111,6 @@ REFERENCES = [
     for data in _LINKS["references"]
 ]
 EMBEDS = _LINKS["embeds"]
+
+# The second story, our own newsroom's first edition (its day is chosen at load: founding.py).
+FOUNDING = _read("founding")

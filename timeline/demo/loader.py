@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from timeline import dates, services
-from timeline.demo import content, editor, pictures
+from timeline.demo import content, editor, founding, pictures
 from timeline.models import (
     Article,
     Category,
+    EditionKind,
     Embed,
     Quote,
     QuotePlacement,
@@ -66,7 +67,7 @@ class _Loader:
         self._changed = set()
 
     def load(self, *, password, reset_password):
-        self.user = editor.ensure_editor(password, reset_password, result=self.result)
+        self.user, _ = editor.ensure_logins(password, reset_password, result=self.result)
         origin = self.first_published  # before the main article, there was no demo newsroom
         self.pictures, drawn = pictures.ensure(user=self.user, history_date=self._written(origin))
         for image in drawn:
@@ -80,38 +81,38 @@ class _Loader:
             self.tags[slug] = self._sync(
                 services.create_tag, Tag, lookup, {"name": name}, at=origin
             )
-        story = self._story(at=origin)
-        self._timeline(story)
+        story = self._story(content.STORY, at=origin, image=self.pictures["zone-map"])
+        self._timeline(story, content.TIMELINE, since=origin)
         for data in content.ARTICLES:
             self.articles[data["slug"]] = self._article(data, story=story, category=category)
         self._quotes()
         self._updates(self.articles[self.main["slug"]])
         self._links()
         self._editions(self.articles[self.main["slug"]])
+        self._anniversary_updates(self.articles[self.main["slug"]])
+        self._founding(category)
 
     # -- the content
 
-    def _story(self, *, at):
-        values = {k: v for k, v in content.STORY.items() if k not in {"slug", "tags"}}
-        values["default_image"] = self.pictures["zone-map"]
-        lookup = {"slug": content.STORY["slug"]}
-        return self._sync(
-            services.create_story, Story, lookup, values, tags=content.STORY["tags"], at=at
-        )
+    def _story(self, data, *, at, image=None):
+        values = {k: v for k, v in data.items() if k not in {"slug", "tags"}}
+        values["default_image"] = image
+        lookup = {"slug": data["slug"]}
+        return self._sync(services.create_story, Story, lookup, values, tags=data["tags"], at=at)
 
-    def _timeline(self, story):
+    def _timeline(self, story, timeline, *, since):
         """
         Entries have no slug: each is found by its date, and entries sharing a date by their
         position among those (oldest first), so a wording fix updates the entry in place.
 
         The timeline grew as events happened: an entry is written the morning after its date
-        (at the earliest when the article first went out).
+        (at the earliest `since`, when the story's article first went out).
         """
         existing = {}
         for entry in TimelineEntry.objects.filter(story=story).order_by("pk"):
             existing.setdefault(entry.date, []).append(entry)
         seen = Counter()
-        for data in content.TIMELINE:
+        for data in timeline:
             when = dates.parse(data["date"])
             position = seen[when.edtf]
             seen[when.edtf] += 1
@@ -127,7 +128,7 @@ class _Loader:
             if position < len(same_day):
                 self._update_existing(same_day[position], values, tags=tags)
                 continue
-            written = self._written(self.first_published, _morning_after(when))
+            written = self._written(since, _morning_after(when))
             with _explained(TimelineEntry, data["date"]):
                 entry = services.create_timeline_entry(
                     story=story, date=when, tags=self._tags(tags), **self._stamp(written), **values
@@ -148,11 +149,15 @@ class _Loader:
             publish_at=None,
             timeline_until=None,
         )
-        if data["recurring"]:
+        if slug == self.main["slug"]:
             values["lead_image"] = self.pictures["arch"]
-        if data["recurring"] and Article.objects.filter(slug=slug).exists():
-            # Its title and front-page moment belong to its editions (see _editions).
+        existing = Article.objects.filter(slug=slug).first()
+        if data["recurring"] and existing is not None:
+            # Its title and front-page moment belong to its editions (see _editions), and the
+            # fields they rewrote read as the latest edition that went live left them.
             values = {k: v for k, v in values.items() if k not in {"title", "featured_at"}}
+            year = _last_anniversary(existing) or timezone.localtime(data["published_at"]).year
+            values.update(content.as_of_edition(data, year))
         first_version = data.get("first_version", {})
         return self._sync(
             services.create_article,
@@ -192,11 +197,14 @@ class _Loader:
                 "quote": self.quotes[p["quote"]],
                 "placement": p["placement"],
             }
-            values = {"after_paragraph": p["after_paragraph"], "order": p["order"]}
+            values = {"anchor": p.get("anchor", ""), "order": p["order"]}
             self._sync(services.place_quote, QuotePlacement, lookup, values, at=at)
 
     def _updates(self, article):
+        """The published updates written by now (a later run adds those dated since)."""
         for data in content.UPDATES:
+            if data["dated_at"] > self.now:
+                continue
             values = {k: v for k, v in data.items() if k != "dated_at"}
             values["body"] = pictures.fill(values["body"], self.pictures)
             values.update(status=Status.PUBLISHED, published_at=data["dated_at"], publish_at=None)
@@ -209,12 +217,36 @@ class _Loader:
                 at=data["dated_at"],
                 first={k: v for k, v in values.items() if k not in {"status", "publish_at"}},
             )
-        # This year's update, being written now for the coming anniversary. Once created it
-        # belongs to the editors: a second run never overwrites or unpublishes it.
-        draft = content.DRAFT_UPDATE
-        if not Update.objects.filter(article=article, dated_at=draft["dated_at"]).exists():
-            with _explained(Update, draft["headline"]):
-                created = services.create_update(article=article, **draft, **self._stamp(self.now))
+
+    def _anniversary_updates(self, article):
+        """
+        The update of the anniversary last gone live (in the data's words when it has them,
+        else in ANNIVERSARY_UPDATE's), and the next one's draft, being written now.
+
+        Once created they belong to the editors: a second run never overwrites, publishes or
+        unpublishes them, and one an editor made at that moment counts as made.
+        """
+        year = _last_anniversary(article)
+        if year is None:
+            return
+        story = article.story
+        for template, when in (
+            (content.ANNIVERSARY_UPDATE, year),
+            (content.DRAFT_UPDATE, year + 1),
+        ):
+            dated_at = story.anniversary_go_live(when)
+            if Update.objects.filter(article=article, dated_at=dated_at).exists():
+                continue
+            data = content.anniversary_update(template, years=when - story.event_date.year)
+            published = dated_at if template is content.ANNIVERSARY_UPDATE else None
+            with _explained(Update, data["headline"]):
+                created = services.create_update(
+                    article=article,
+                    dated_at=dated_at,
+                    published_at=published,
+                    **data,
+                    **self._stamp(published or self.now),
+                )
             self._tally(created, created=True)
 
     def _links(self):
@@ -254,9 +286,7 @@ class _Loader:
         """
         if article.editions.exists():
             return
-        rewritten = {}
-        for name, year in self.main.get("rewritten_by_edition", {}).items():
-            rewritten.setdefault(year, {})[name] = self.main[name]
+        rewritten = self.main["rewritten_by_edition"]
         edition = services.replay_original_edition(
             article=article, title=self.main["title"], user=self.user
         )
@@ -273,6 +303,43 @@ class _Loader:
             self._tally(edition, created=True)
             self._tally(article, created=False)
             year += 1
+
+    def _founding(self, category):
+        """
+        The second story, our newsroom's first edition (see founding.py): its anniversary a few
+        days ahead, the article live since the last one, the next edition awaiting approval.
+        """
+        existing = Story.objects.filter(slug=founding.STORY_SLUG).first()
+        plan = founding.plan(now=self.now, event_date=existing and existing.event_date)
+        first = Article.objects.filter(slug=founding.ARTICLE_SLUG).values_list(
+            "published_at", flat=True
+        ).first() or Story(event_date=plan.story["event_date"]).anniversary_go_live(
+            plan.next_year - 1
+        )
+        for slug, name in founding.DATA["tags"].items():
+            self.tags[slug] = self._sync(
+                services.create_tag, Tag, {"slug": slug}, {"name": name}, at=first
+            )
+        story = self._story(plan.story, at=first)
+        self._timeline(story, plan.timeline, since=first)
+        data = founding.article(published_at=first)
+        article = self._article(data, story=story, category=category)
+        for link in founding.DATA["related"]:
+            lookup = {"article": article, "target": self.articles[link["target"]], "url": ""}
+            values = {"label": link["label"], "order": link["order"]}
+            at = self._written(first, self.published[link["target"]])
+            self._sync(services.add_related_link, RelatedLink, lookup, values, at=at)
+        if article.editions.exists():
+            return
+        edition = services.replay_original_edition(
+            article=article, title=data["title"], user=self.user
+        )
+        self._tally(edition, created=True)
+        edition = services.prepare_anniversary_edition(
+            article=article, year=plan.next_year, now=self.now, user=self.user
+        )
+        if edition is not None:
+            self._tally(edition, created=True)
 
     # -- generic find-or-create, saving only what differs
 
@@ -333,6 +400,16 @@ def _explained(model, name):
 
 def _label(lookup):
     return ", ".join(str(value) for value in lookup.values() if value not in (None, ""))
+
+
+def _last_anniversary(article):
+    """The year of the article's latest anniversary edition that went live, or None."""
+    return (
+        article.editions.filter(kind=EditionKind.ANNIVERSARY, went_live_at__isnull=False)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
 
 
 def _morning_after(value):

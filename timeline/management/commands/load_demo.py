@@ -1,8 +1,9 @@
 """
-`manage.py load_demo`: the Chernobyl demo story with every part of an "On This Day" post.
+`manage.py load_demo`: the demo stories with every part of an "On This Day" post, and two
+logins: an editor (the Editor role, as a newsroom's editors have it) and an administrator.
 
 Safe to run again and again: it only saves what differs from the demo data, so a second run
-writes nothing. It never changes the demo editor's password once set, unless asked to.
+writes nothing. It never changes the demo logins' password once set, unless asked to.
 """
 
 import os
@@ -22,14 +23,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password",
             help=(
-                "Password for the demo editor account (default: $DEMO_EDITOR_PASSWORD, "
-                f"else {demo.DEFAULT_PASSWORD!r}). Used only when the account is created."
+                "Password for the demo logins, editor and admin (default: $DEMO_EDITOR_PASSWORD, "
+                f"else {demo.DEFAULT_PASSWORD!r}). Used only when an account is created."
             ),
         )
         parser.add_argument(
             "--reset-password",
             action="store_true",
-            help="Set the demo editor's password even if the account already exists.",
+            help="Set the demo logins' password even if the accounts already exist.",
         )
 
     def handle(self, *args, password=None, reset_password=False, **options):
@@ -40,7 +41,8 @@ class Command(BaseCommand):
         except Exception as exc:
             raise CommandError(f"Could not load the demo content: {_one_line(exc)}") from exc
         self.stdout.write(result.summary())
-        self.stdout.write(result.editor_line(f"{settings.SITE_URL}{reverse('admin:index')}"))
+        for line in result.login_lines(f"{settings.SITE_URL}{reverse('admin:index')}"):
+            self.stdout.write(line)
 
 
 def _one_line(exc):
