@@ -141,7 +141,7 @@ class TestAddArticle:
                 {"kind": "update", "headline": "Ten years on", "body": "The memorial opened."}
                 | {"dated_at_0": "2025-11-13", "dated_at_1": "09:00", "status": Status.DRAFT},
             ),
-            **inline("quote_placements", {"quote": quote.pk, "placement": "epigraph", "order": 0}),
+            **inline("quote_placements", {"quote": quote.pk, "placement": "top", "order": 0}),
             **inline(
                 "related_links",
                 {"target": other.pk, "order": 0},

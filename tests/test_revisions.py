@@ -139,7 +139,7 @@ class TestRevisionsPage:
             "Anna Keller",
             "Timeline entry changed: 2015 November 13, 21:16 CET: The grid failed at 21:16.",
             "Related link deleted: The inquiry",
-            "Quote placement changed: Epigraph (before the text): We shall not forget.",
+            "Quote placement changed: At the top (epigraph): We shall not forget.",
         ]:
             assert text in html
 

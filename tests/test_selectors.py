@@ -52,18 +52,20 @@ class TestArticlePage:
         assert preview.updates == [draft, new, old]
         assert preview.unpublished_updates == [draft]
 
-    def test_epigraphs_keep_their_order_and_inline_quotes_are_not_epigraphs(self):
+    def test_epigraphs_keep_their_order_and_body_quotes_are_not_epigraphs(self):
         article = make_article()
         second, first = make_quote(text="Second"), make_quote(text="First")
-        place_quote(article, second, placement=Placement.EPIGRAPH, order=2)
-        place_quote(article, first, placement=Placement.EPIGRAPH, order=1)
-        place_quote(article, make_quote(text="Inline"), placement=Placement.INLINE)
+        place_quote(article, second, placement=Placement.TOP, order=2)
+        place_quote(article, first, placement=Placement.TOP, order=1)
+        place_quote(
+            article, make_quote(text="Inline"), placement=Placement.BODY, anchor="paragraph:One."
+        )
         assert selectors.article_page(slug=article.slug).epigraphs == [first, second]
 
-    def test_body_is_split_after_the_paragraph_each_inline_quote_is_pinned_to(self):
+    def test_body_is_split_after_the_paragraph_each_quote_follows(self):
         article = make_article(body="One.\n\nTwo.\n\nThree.")
         quote = make_quote()
-        place_quote(article, quote, placement=Placement.INLINE, after_paragraph=2)
+        place_quote(article, quote, placement=Placement.BODY, anchor="paragraph:Two.")
         blocks = selectors.article_page(slug=article.slug).body
         assert [block.html.strip() for block in blocks] == [
             "<p>One.</p>\n<p>Two.</p>",
@@ -71,10 +73,10 @@ class TestArticlePage:
         ]
         assert [block.quotes for block in blocks] == [[quote], []]
 
-    def test_inline_quote_pinned_past_the_end_still_shows_after_the_body(self):
+    def test_quote_whose_paragraph_is_gone_still_shows_after_the_body(self):
         article = make_article(body="Only paragraph.")
         quote = make_quote()
-        place_quote(article, quote, placement=Placement.INLINE, after_paragraph=9)
+        place_quote(article, quote, placement=Placement.BODY, anchor="paragraph:Gone.")
         blocks = selectors.article_page(slug=article.slug).body
         assert "".join(block.html for block in blocks).strip() == "<p>Only paragraph.</p>"
         assert blocks[-1].quotes == [quote]

@@ -30,7 +30,7 @@ from tests.factories import (
     make_user,
     place_quote,
 )
-from timeline import selectors
+from timeline import body_anchors, selectors
 from timeline.models import Placement, Status, UpdateKind
 
 pytestmark = pytest.mark.django_db
@@ -129,8 +129,8 @@ def anatomy():
         said_on="2016",
         source_url="",
     )
-    place_quote(article, full, placement=Placement.EPIGRAPH, order=1)
-    place_quote(article, role_only, placement=Placement.EPIGRAPH, order=2)
+    place_quote(article, full, placement=Placement.TOP, order=1)
+    place_quote(article, role_only, placement=Placement.TOP, order=2)
     inline = make_quote(
         text="Inline words of a witness.",
         speaker="Lee Inline",
@@ -140,7 +140,12 @@ def anatomy():
         said_on="",
         source_url="",
     )
-    place_quote(article, inline, placement=Placement.INLINE, after_paragraph=1)
+    place_quote(
+        article,
+        inline,
+        placement=Placement.BODY,
+        anchor=body_anchors.anchor_of_paragraph(article.body_html, 1),
+    )
     internal = make_article(title="The trial opens", slug="trial-opens")
     make_related(article, target=internal, order=1)
     make_related(article, url="https://elsewhere.example/report", label="Outside report", order=2)
@@ -605,7 +610,9 @@ class TestQueryCounts:
         article.save()
         for i in range(n):
             quote = make_quote(text=f"Quote {i}")
-            place_quote(article, quote, placement=Placement.INLINE, after_paragraph=i + 1)
+            place_quote(
+                article, quote, placement=Placement.BODY, anchor=f"paragraph:Paragraph {i}."
+            )
 
     def _count(self, client, url, django_assert_max_num_queries):
         connection.features.supports_json_field  # noqa: B018 (SQLite checks it once, by query)
@@ -619,7 +626,7 @@ class TestQueryCounts:
     ):
         small = make_article()
         make_update(small)
-        place_quote(small, placement=Placement.INLINE, after_paragraph=1)
+        place_quote(small, placement=Placement.BODY, anchor="paragraph:Gone.")
         make_entry(small.story)
         make_related(small)
         make_reference(small)

@@ -27,6 +27,7 @@ from tests.factories import (
     make_user,
     place_quote,
 )
+from timeline import body_anchors
 from timeline.models import Placement, Status
 
 pytestmark = pytest.mark.django_db
@@ -145,8 +146,13 @@ def poisoned():
         "outlet": TEXT,
         "source_url": BAD_URL,
     }
-    place_quote(article, make_quote(**quote_fields), placement=Placement.EPIGRAPH)
-    place_quote(article, make_quote(**quote_fields), placement=Placement.INLINE, after_paragraph=1)
+    place_quote(article, make_quote(**quote_fields), placement=Placement.TOP)
+    place_quote(
+        article,
+        make_quote(**quote_fields),
+        placement=Placement.BODY,
+        anchor=body_anchors.anchor_of_paragraph(article.body_html, 1),
+    )
     make_related(article, target=make_article(title=TEXT, summary=TEXT), label=TEXT)
     make_related(article, url=BAD_URL, label=TEXT)
     make_reference(article, title=TEXT, outlet=TEXT, url=BAD_URL)

@@ -3,6 +3,7 @@ posts, references, embeds and editions."""
 
 import datetime as dt
 
+from timeline import body_anchors
 from timeline.models import (
     Article,
     Edition,
@@ -106,7 +107,7 @@ class ArticleWriter(Writer):
         for update in update_rows:
             update["article_id"] = article_id
             self.put(Update, update, when=update["published_at"] or created)
-        self.put_placements(article_id, created, quotes)
+        self.put_placements(article_id, created, quotes, body_html)
         if related is None:
             self.put_related(article_id, created, rng.randint(0, 4))
         else:  # a named article's related posts: all on the site, as the peer's are
@@ -186,7 +187,7 @@ class ArticleWriter(Writer):
             )
         return rows
 
-    def put_placements(self, article_id, created, quotes):
+    def put_placements(self, article_id, created, quotes, body_html):
         rng = self.rng
         if quotes is None:
             epigraphs, inline = rng.randint(1, 2), rng.randint(0, 2)
@@ -194,6 +195,7 @@ class ArticleWriter(Writer):
         else:
             epigraphs, after = quotes
             inline = len(after)
+        places = [body_anchors.anchor_of_paragraph(body_html, n) for n in after]
         chosen = rng.sample(self.quote_ids, epigraphs + inline)
         for order, quote_id in enumerate(chosen):
             is_inline = order >= epigraphs
@@ -202,8 +204,8 @@ class ArticleWriter(Writer):
                 {
                     "article_id": article_id,
                     "quote_id": quote_id,
-                    "placement": Placement.INLINE if is_inline else Placement.EPIGRAPH,
-                    "after_paragraph": after[order - epigraphs] if is_inline else None,
+                    "placement": Placement.BODY if is_inline else Placement.TOP,
+                    "anchor": places[order - epigraphs] if is_inline else "",
                     "order": order,
                 },
                 when=created,

@@ -14,7 +14,6 @@ from django.utils import timezone
 from timeline.models import (
     Article,
     Embed,
-    Placement,
     Quote,
     QuotePlacement,
     Reference,
@@ -190,8 +189,6 @@ def page_as_of(article, moment):
         "article": then,
         "updates": updates,
         "placements": placements,
-        "epigraphs": [p.quote for p in placements if p.placement == Placement.EPIGRAPH],
-        "inline": [p for p in placements if p.placement == Placement.INLINE],
         "related_links": related,
         "references": sorted(state.references, key=_by_order),
         "embeds": sorted(state.embeds, key=_by_order),

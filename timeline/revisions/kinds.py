@@ -109,7 +109,7 @@ PLACEMENT = Kind(
     "placement",
     QuotePlacement,
     "Quotes",
-    ("quote", "quote_text", "placement", "after_paragraph", "order"),
+    ("quote", "quote_text", "placement", "update", "anchor", "order"),
 )
 QUOTE = Kind(
     "quote",

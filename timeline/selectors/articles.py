@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.text import Truncator
 
+from timeline import body_anchors
 from timeline.models import (
     Article,
     Edition,
@@ -112,7 +113,9 @@ def article_page(*, slug, preview=False):
     if story is not None:
         story.timeline_size = article.timeline_size
         story.timeline_changed = article.timeline_changed
-    placements = article.shown_placements
+    epigraphs, body = _quotes_in_flow(
+        article.body_html, article.shown_updates, article.shown_placements
+    )
     editions = embedded.instances(Edition.objects.order_by(*EDITION_ORDER), article.edition_rows)
     for edition in editions:
         edition.article = article  # as a prefetch would: no query to read it back
@@ -120,10 +123,8 @@ def article_page(*, slug, preview=False):
     return ArticlePage(
         article=article,
         updates=article.shown_updates,
-        epigraphs=[p.quote for p in placements if p.placement == Placement.EPIGRAPH],
-        body=_body_with_inline_quotes(
-            article.body_html, [p for p in placements if p.placement == Placement.INLINE]
-        ),
+        epigraphs=epigraphs,
+        body=body,
         related_links=article.shown_related,
         references=embedded.instances(Reference.objects.all(), article.reference_rows),
         embeds=shown_embeds,
@@ -228,11 +229,14 @@ def edition_snapshot(*, slug, key):
         link.article = then["article"]
     if then["article"].story_id == article.story_id:
         then["article"].story = article.story  # read once, for its timeline and its picture
+    epigraphs, body = _quotes_in_flow(
+        then["article"].body_html, then["updates"], then["placements"]
+    )
     return ArticlePage(
         article=then["article"],
         updates=then["updates"],
-        epigraphs=then["epigraphs"],
-        body=_body_with_inline_quotes(then["article"].body_html, then["inline"]),
+        epigraphs=epigraphs,
+        body=body,
         related_links=then["related_links"],
         references=then["references"],
         embeds=then["embeds"],
@@ -255,24 +259,49 @@ def _with_story(entries, story):
     return entries
 
 
-def _body_with_inline_quotes(html, placements):
-    """Split the body after each paragraph that an inline quote is pinned to."""
-    if not placements:
-        return [BodyBlock(html)] if html else []
-    paragraphs = html.split("</p>")
-    blocks, pending = [], ""
-    pinned = {}
+def _quotes_in_flow(body_html, updates, placements):
+    """
+    Put each quote where it was placed: (epigraphs, body blocks). Quotes before or after an
+    update ride on it (`quotes_before`, `quotes_after`, read by the template); a quote whose
+    update is not on the page or whose heading or paragraph is no longer in the body goes to
+    the end of the body.
+    """
+    epigraphs, after_anchor, leftover = [], {}, []
+    shown = {update.pk: update for update in updates}
+    for update in updates:
+        update.quotes_before, update.quotes_after = [], []
     for placement in placements:
-        pinned.setdefault(placement.after_paragraph, []).append(placement.quote)
-    for number, chunk in enumerate(paragraphs[:-1], start=1):
-        pending += chunk + "</p>"
-        if number in pinned:
-            blocks.append(BodyBlock(pending, pinned.pop(number)))
-            pending = ""
-    pending += paragraphs[-1]
-    leftover = [quote for quotes in pinned.values() for quote in quotes]
-    if pending.strip() or leftover:
-        blocks.append(BodyBlock(pending, leftover))
+        if placement.placement == Placement.TOP:
+            epigraphs.append(placement.quote)
+        elif placement.placement == Placement.BODY and placement.anchor:
+            after_anchor.setdefault(placement.anchor, []).append(placement.quote)
+        elif placement.update_id in shown and placement.placement != Placement.BODY:
+            update = shown[placement.update_id]
+            side = "before" if placement.placement == Placement.BEFORE_UPDATE else "after"
+            getattr(update, f"quotes_{side}").append(placement.quote)
+        else:
+            leftover.append(placement.quote)
+    return epigraphs, _body_with_quotes(body_html, after_anchor, leftover)
+
+
+def _body_with_quotes(html, after_anchor, leftover):
+    """Split the body after each heading or paragraph a quote follows."""
+    if not after_anchor:
+        blocks = [BodyBlock(html)] if html else []
+    else:
+        blocks, pending = [], ""
+        for block in body_anchors.blocks(html):
+            pending += block.html
+            if block.anchor in after_anchor:
+                blocks.append(BodyBlock(pending, after_anchor.pop(block.anchor)))
+                pending = ""
+        if pending.strip():
+            blocks.append(BodyBlock(pending))
+        leftover = [q for quotes in after_anchor.values() for q in quotes] + leftover
+    if leftover:
+        if not blocks:
+            blocks.append(BodyBlock(""))
+        blocks[-1].quotes.extend(leftover)
     return blocks
 
 
