@@ -96,12 +96,12 @@ class ArticleAdmin(
     )
     form = ArticleForm
     list_display = ["title", "story", "status", "published_at", "featured_at"]
-    list_filter = ["status", "category", "tags", "story"]
+    list_filter = ["status", "categories", "tags", "story"]
     list_select_related = ["story"]
     search_fields = ["title", "lede", "body", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["story", "category", "tags"]
+    autocomplete_fields = ["story", "categories", "tags"]
     raw_id_fields = ["lead_image"]  # a picture's number in the library (the lookup opens it)
     readonly_fields = ["published_at", "featured_at", "site_link", "editions_list"]
     # In the order the page shows them.
@@ -114,7 +114,7 @@ class ArticleAdmin(
         ("Text", {"fields": ["summary", "lede", "body"]}),
         ("Pictures", {"fields": ["lead_image"]}),
         ("Timeline", {"fields": ["timeline_until"]}),
-        ("Filed under", {"fields": ["category", "tags"]}),
+        ("Filed under", {"fields": ["categories", "tags"]}),
         ("Comments", {"fields": ["comments_open"]}),
         ("Editions", {"fields": ["editions_list"]}),
         ("History", {"fields": ["change_reason"]}),

@@ -248,7 +248,7 @@ class ArticleForm(ScheduleMixin, VersionedForm):
             "body",
             "lead_image",
             "timeline_until",
-            "category",
+            "categories",
             "tags",
             "comments_open",
             "recurring",

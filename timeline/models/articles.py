@@ -43,8 +43,8 @@ class Article(models.Model):
         max_length=100, blank=True, help_text="Series label above the title (On This Day)."
     )
     byline = models.CharField(max_length=200, blank=True, help_text="Authors, separated by commas.")
-    category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    categories = models.ManyToManyField(
+        Category, blank=True, related_name="articles", help_text="Sections it is filed under."
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     summary = models.CharField(
@@ -96,7 +96,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[tags])
+    history = HistoricalRecords(m2m_fields=[tags, categories])
 
     class Meta:
         ordering = ["-published_at", "-pk"]
