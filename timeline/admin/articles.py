@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,6 +14,7 @@ from timeline import permissions, services
 from timeline.admin.common import HistoryAdmin, PublishActions, TextInputs
 from timeline.admin.forms import ArticleForm, ManualEditionForm, ReferenceForm, UpdateForm
 from timeline.admin.quotes import QuotePlacementInline
+from timeline.admin.rows import NewestRows, QuietRowsAdmin
 from timeline.models import Article, Embed, Reference, RelatedLink, Update
 from timeline.revisions.admin import RecentlyDeletedAdmin, RevisionsAdmin
 
@@ -39,11 +41,20 @@ class NewUpdateInline(TextInputs, RoleRulesInline, admin.StackedInline):
         return super().get_queryset(request).none()
 
 
+class NewestUpdates(NewestRows, BaseInlineFormSet):
+    open_rows = 3
+
+
 class UpdateInline(TextInputs, RoleRulesInline, admin.StackedInline):
-    """The article's updates, newest first; new ones are added in NewUpdateInline above."""
+    """
+    The article's newest updates, open; older ones are listed with a link to their own page
+    (the page renders what the editor works on). New ones are added in NewUpdateInline above.
+    """
 
     model = Update
     form = UpdateForm
+    formset = NewestUpdates
+    template = "admin/timeline/article/updates_inline.html"
     extra = 0
     ordering = ["-dated_at", "-pk"]
     fields = [
@@ -86,7 +97,12 @@ class ReferenceInline(TextInputs, RoleRulesInline, admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
-    PublishActions, RevisionsAdmin, RecentlyDeletedAdmin, ArticleEditorTools, HistoryAdmin
+    QuietRowsAdmin,
+    PublishActions,
+    RevisionsAdmin,
+    RecentlyDeletedAdmin,
+    ArticleEditorTools,
+    HistoryAdmin,
 ):
     publish_service = staticmethod(
         lambda article, **kw: services.publish_article(article=article, **kw)
