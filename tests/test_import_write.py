@@ -62,7 +62,11 @@ class TestRecords:
         assert paris.byline == "Lucie Moreau"
         assert paris.status == "published"
         assert paris.published_at.year == 2016
-        assert paris.category.name == "Europe"
+        if hasattr(paris, "categories"):
+            names = sorted(paris.categories.values_list("name", flat=True))
+            assert names == ["Europe", "On This Day"]
+        else:
+            assert paris.category.name == "Europe"
         assert sorted(paris.tags.values_list("slug", flat=True)) == ["paris", "terrorism"]
         assert "One year ago tonight" in paris.lede_html
         updates = list(paris.updates.order_by("-dated_at"))

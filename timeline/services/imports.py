@@ -178,10 +178,13 @@ def _term(model, term, user):
 
 
 def _categories_and_tags(article, item, user):
+    """Every category of the post (several per article where the model has them), and tags."""
     categories = [_term(Category, term, user) for term in item.categories]
-    first = categories[0] if categories else None
-    content.save_changes(obj=article, values={"category": first}, user=user, reason=REASON)
-    if hasattr(article, "categories"):  # several categories per article, where the model has them
+    fields = {field.name for field in Article._meta.get_fields()}
+    if "category" in fields:  # one category per article: the post's first
+        first = categories[0] if categories else None
+        content.save_changes(obj=article, values={"category": first}, user=user, reason=REASON)
+    if "categories" in fields:
         wanted = {c.pk for c in categories}
         if set(article.categories.values_list("pk", flat=True)) != wanted:
             article._history_user, article._change_reason = user, REASON
