@@ -93,3 +93,47 @@ def test_only_the_newest_updates_are_open_and_the_rest_are_linked(editor_client)
         assert f'value="{update.headline}"' not in html
         assert reverse("admin:timeline_update_change", args=[update.pk]) in html
     assert "Older updates (7)" in html
+
+
+PASTED = """2010 October 9 — The inquiry opened.
+2010 Summer — Hearings in the town hall.
+not a dated line
+2015 November 13, 21:16 CET — The first alarm.
+"""
+
+
+def test_a_pasted_timeline_is_shown_row_by_row_then_added_as_typed(editor_client):
+    story = f.make_story()
+    url = reverse("admin:timeline_story_paste", args=[story.pk, "timeline"])
+    checked = editor_client.post(url, {"lines": PASTED, "check": "1"})
+    assert checked.status_code == 200
+    assert "1 not understood" in checked.text and "not a dated line" in checked.text
+    refused = editor_client.post(url, {"lines": PASTED, "confirm": "1"})
+    assert refused.status_code == 200 and not story.timeline_entries.exists()
+
+    fixed = PASTED.replace("not a dated line\n", "")
+    done = editor_client.post(url, {"lines": fixed, "confirm": "1"})
+    assert done.status_code == 302
+    labels = sorted(story.timeline_entries.values_list("date_label", "text"))
+    assert labels == [
+        ("2010 October 9", "The inquiry opened."),
+        ("2010 Summer", "Hearings in the town hall."),
+        ("2015 November 13, 21:16 CET", "The first alarm."),
+    ]
+    assert all(
+        e.history.first().history_change_reason == "Pasted timeline" for e in story.timeline_entries.all()
+    )
+
+
+def test_pasted_references_are_added_in_order(editor_client):
+    article = f.make_article()
+    url = reverse("admin:timeline_article_paste", args=[article.pk, "references"])
+    text = "Inquiry report — Example Gazette, 12 May 2016 https://example.org/a\nSecond look\n"
+    assert editor_client.post(url, {"lines": text, "confirm": "1"}).status_code == 302
+    refs = list(article.references.order_by("order").values_list("title", "outlet", "url"))
+    assert refs == [
+        ("Inquiry report", "Example Gazette", "https://example.org/a"),
+        ("Second look", "", ""),
+    ]
+    change = editor_client.get(reverse("admin:timeline_article_change", args=[article.pk]))
+    assert url in change.text

@@ -13,6 +13,7 @@ from editorial.admin_mixins import ArticleEditorTools, RoleRulesInline, viewer_o
 from timeline import permissions, services
 from timeline.admin.common import HistoryAdmin, PublishActions, TextInputs
 from timeline.admin.forms import ArticleForm, ManualEditionForm, ReferenceForm, UpdateForm
+from timeline.admin.paste import PasteAList
 from timeline.admin.quotes import QuotePlacementInline
 from timeline.admin.rows import NewestRows, QuietRowsAdmin
 from timeline.models import Article, Embed, Reference, RelatedLink, Update
@@ -97,6 +98,7 @@ class ReferenceInline(TextInputs, RoleRulesInline, admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    PasteAList,
     QuietRowsAdmin,
     PublishActions,
     RevisionsAdmin,
@@ -110,6 +112,7 @@ class ArticleAdmin(
     unpublish_service = staticmethod(
         lambda article, **kw: services.unpublish_article(article=article, **kw)
     )
+    paste_kinds = ("references",)
     form = ArticleForm
     list_display = ["title", "story", "status", "published_at", "featured_at"]
     list_filter = ["status", "categories", "tags", "story"]

@@ -7,6 +7,8 @@ from django.utils.text import Truncator
 from timeline import dates
 from timeline.admin.common import HistoryAdmin, TextInputs
 from timeline.admin.forms import QuoteForm, StoryForm, TimelineEntryForm, TimelineEntryFormSet
+from timeline.admin.paste import PasteAList
+from timeline.admin.rows import QuietRowsAdmin
 from timeline.models import Category, Quote, Story, Tag, TimelineEntry
 from timeline.models.entries import CHRONOLOGICAL
 from timeline.revisions.admin import RevisionsAdmin
@@ -30,7 +32,8 @@ class TimelineEntryInline(TextInputs, admin.TabularInline):
 
 
 @admin.register(Story)
-class StoryAdmin(RevisionsAdmin, HistoryAdmin):
+class StoryAdmin(PasteAList, QuietRowsAdmin, RevisionsAdmin, HistoryAdmin):
+    paste_kinds = ("timeline",)
     form = StoryForm
     list_display = ["title", "event_date", "time_zone"]
     list_filter = ["tags"]
