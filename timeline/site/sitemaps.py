@@ -128,9 +128,9 @@ class CategorySitemap(SiteSitemap):
     """Categories with at least one published article; lastmod follows its newest featuring."""
 
     def items(self):
-        filed = Article.objects.published().filter(category=OuterRef("pk"))
+        filed = Article.objects.published().filter(categories=OuterRef("pk"))
         return (
-            Category.objects.annotate(lastmod=_newest_of(filed, "category", "featured_at"))
+            Category.objects.annotate(lastmod=_newest_of(filed, "categories", "featured_at"))
             .filter(lastmod__isnull=False)
             .order_by("slug")
         )
@@ -181,7 +181,7 @@ def sitemap_index(request):
     headers = {"Last-Modified": http_date(max(newest).timestamp())} if newest else None
     return TemplateResponse(
         request,
-        "sitemap_index.xml",
+        "timeline/sitemap_index.xml",
         {"sitemaps": entries},
         content_type="application/xml",
         headers=headers,
