@@ -61,7 +61,7 @@ CHANGES = {
     "timeline.Author": (lambda: make_author(), "name"),
 }
 # Registered to be read, never edited through a change form (decisions go through their views).
-READ_ONLY = {"timeline.ReviewRequest"}
+READ_ONLY = {"timeline.ReviewRequest", "timeline.ImportRun"}
 
 
 def make_author():
