@@ -79,7 +79,15 @@ def make_article(**overrides):
         fields["published_at"] = None
     if "story" not in fields:
         fields["story"] = make_story()
-    return Article.objects.create(**fields)
+    # `category=` (one) or `categories=[...]`: filed under them.
+    categories = fields.pop("categories", None) or (
+        [fields.pop("category")] if fields.get("category") else []
+    )
+    fields.pop("category", None)
+    article = Article.objects.create(**fields)
+    if categories:
+        article.categories.set(categories)
+    return article
 
 
 def make_update(article, **overrides):

@@ -133,7 +133,7 @@ class TestAddArticle:
         reason = "First draft for the tenth anniversary"
         data = article_data(
             story=story.pk,
-            category=category.pk,
+            categories=[category.pk],
             tags=[tag.pk],
             change_reason=reason,
             **inline(
@@ -161,7 +161,7 @@ class TestAddArticle:
         assert response.status_code == 302, response.context and response.context["errors"]
 
         article = Article.objects.get(slug="the-night-of-13-november")
-        assert (article.story, article.category) == (story, category)
+        assert (article.story, list(article.categories.all())) == (story, [category])
         assert list(article.tags.all()) == [tag]
         update = article.updates.get()
         assert (update.headline, update.anchor) == ("Ten years on", "update-2025-11-13")

@@ -74,7 +74,7 @@ def feed_urls(article):
     for name, kwargs in [
         ("feed", {}),
         ("tag_feed", {"slug": article.tags.get().slug}),
-        ("category_feed", {"slug": article.category.slug}),
+        ("category_feed", {"slug": article.categories.get().slug}),
         ("story_feed", {"slug": article.story.slug}),
     ]:
         urls += [reverse(f"timeline:{name}", kwargs=kwargs)]
@@ -130,7 +130,7 @@ def test_json_ld_carries_text_fields_as_text(client, poisoned):
     news, crumbs = json.loads(scripts[0].text)
     assert PAYLOAD in news["headline"]
     assert news["description"] == PAYLOAD
-    assert news["articleSection"] == PAYLOAD
+    assert news["articleSection"] == [PAYLOAD]
     assert news["keywords"] == [PAYLOAD]
     assert news["author"][0]["name"] == PAYLOAD
     assert crumbs["itemListElement"][1]["name"] == PAYLOAD

@@ -92,7 +92,7 @@ def pages():
         "home": "/",
         "home, page 3": "/?page=3",
         "tag archive": tag.get_absolute_url(),
-        "category archive": typical.category.get_absolute_url(),
+        "category archive": typical.categories.first().get_absolute_url(),
         "story": story.get_absolute_url(),
         "timeline": timeline,
         "timeline, date range": f"{timeline}?date_from={year - 2}&date_to={year + 2}",

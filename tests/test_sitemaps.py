@@ -59,8 +59,7 @@ class TestIndex:
         settings.SITE_URL = "https://news.example"
         article = make_article(published_at=NOW - 9 * DAY, featured_at=NOW - 2 * DAY)
         article.tags.add(make_tag())
-        article.category = make_category()
-        article.save()
+        article.categories.add(make_category())
 
         root = xml(client, reverse("sitemap"), HTTP_HOST="localhost")
 

@@ -95,7 +95,7 @@ class TestNewsArticle:
         assert crumbs["@type"] == "BreadcrumbList"
         assert [(i["position"], i["item"]) for i in crumbs["itemListElement"]] == [
             (1, f"{SITE}/"),
-            (2, SITE + article.category.get_absolute_url()),
+            (2, SITE + article.categories.get().get_absolute_url()),
             (3, SITE + article.get_absolute_url()),
         ]
 

@@ -440,7 +440,7 @@ class TestStructuredData:
         assert news["publisher"]["name"] == settings.NEWSROOM["name"]
         assert news["mainEntityOfPage"]["@id"] == settings.SITE_URL + anatomy.url
         assert news["keywords"] == ["Paris", "Terrorism"]
-        assert news["articleSection"] == "World"
+        assert news["articleSection"] == ["World"]
         assert [item["name"] for item in crumbs["itemListElement"]][1:] == [
             "World",
             "The night of 13 November",

@@ -168,7 +168,7 @@ def pages(article):
         article.get_absolute_url(),
         article.story.get_absolute_url(),
         reverse("timeline:home"),
-        article.category.get_absolute_url(),
+        article.categories.get().get_absolute_url(),
         article.tags.get().get_absolute_url(),
     ]
 

@@ -77,7 +77,8 @@ class Loader(ArticleWriter):
         tracked = [Category, Tag, Story, Article, Update, Quote, QuotePlacement, RelatedLink,
                    Reference, Embed, TimelineEntry, Edition]  # fmt: skip
         tables = [*tracked, *(self.history_model(model) for model in tracked)]
-        for model, field_name in [(Story, "tags"), (Article, "tags"), (TimelineEntry, "tags")]:
+        m2m = [(Story, "tags"), (Article, "tags"), (Article, "categories"), (TimelineEntry, "tags")]
+        for model, field_name in m2m:
             tables.extend(self.through_models(model, field_name))
         if self.n_comments:
             tables.append(apps.get_model("comments", "Comment"))

@@ -200,11 +200,12 @@ class Writer:
         return row["id"], history_id
 
     def put_tags(self, model, field_name, owner_id, history_id, tag_ids):
-        """The many-to-many rows for a tracked tags field, and their history."""
+        """The many-to-many rows for a tracked field (tags, categories), and their history."""
         through, history_through = self.through_models(model, field_name)
         source = model._meta.model_name  # the through model's column to the owner
+        target = model._meta.get_field(field_name).m2m_reverse_name()  # tag_id, category_id
         for tag_id in tag_ids:
-            row = {"id": self.new_id(through), f"{source}_id": owner_id, "tag_id": tag_id}
+            row = {"id": self.new_id(through), f"{source}_id": owner_id, target: tag_id}
             self.sink(through).add(row)
             self.sink(history_through).add(
                 {

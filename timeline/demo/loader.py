@@ -144,7 +144,6 @@ class _Loader:
         }
         values.update(
             story=story if data["story"] else None,
-            category=category,
             status=Status.PUBLISHED,
             publish_at=None,
             timeline_until=None,
@@ -159,7 +158,7 @@ class _Loader:
             year = _last_anniversary(existing) or timezone.localtime(data["published_at"]).year
             values.update(content.as_of_edition(data, year))
         first_version = data.get("first_version", {})
-        return self._sync(
+        article = self._sync(
             services.create_article,
             Article,
             {"slug": slug},
@@ -168,6 +167,13 @@ class _Loader:
             at=data["published_at"],
             first={**values, **first_version},
         )
+        # The newsroom's one category, filed under when the article was written.
+        if services.set_categories(
+            article=article, categories=[category], user=self.user, reason=REASON,
+            history_date=min(self._written(data["published_at"]), self.now),
+        ):  # fmt: skip
+            self._tally(article, created=False)
+        return article
 
     def _quotes(self):
         """

@@ -17,7 +17,6 @@ from django.utils.text import Truncator, capfirst
 from timeline import dates
 from timeline.models import (
     Article,
-    Category,
     Edition,
     Embed,
     Quote,
@@ -80,7 +79,7 @@ ARTICLE = Kind(
     "Article",
     (
         "title", "kicker", "byline", "slug", "story", "summary", "lede", "body",
-        "timeline_until", "category", "tags", "status", "publish_at", "published_at",
+        "timeline_until", "tags", "status", "publish_at", "published_at",
         "featured_at", "comments_open", "recurring",
     ),
     m2m=("tags",),
@@ -227,7 +226,7 @@ class Labels:
 
 
 _REFERENCES = {
-    "article": ((Story, "story_id"), (Category, "category_id")),
+    "article": ((Story, "story_id"),),
     "related": ((Article, "target_id"),),
     "entry": ((Story, "story_id"),),
 }

@@ -61,7 +61,7 @@ def story_page(*, slug):
 
 def latest_articles():
     """Published articles, most recently (re-)featured first, with what a card shows."""
-    return Article.objects.published().latest_first().select_related("category")
+    return Article.objects.published().latest_first().prefetch_related("categories")
 
 
 def tag_archive(*, slug):
@@ -77,7 +77,7 @@ def category_archive(*, slug):
     category = Category.objects.filter(slug=slug).first()
     if category is None:
         raise Http404("No such category.")
-    return category, latest_articles().filter(category=category)
+    return category, latest_articles().filter(categories=category)
 
 
 # ------------------------------------------------------------------ reader discovery
@@ -293,4 +293,4 @@ def _clock(moment):
 
 def archive_articles():
     """Published articles for the date archives (by first publication), with what a card shows."""
-    return Article.objects.published().select_related("category")
+    return Article.objects.published().prefetch_related("categories")

@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from timeline import body_anchors
 from timeline.models import (
     Article,
+    Category,
     Edition,
     EditionKind,
     EditionStatus,
@@ -45,6 +46,7 @@ class ArticlePage:
     embeds: list
     timeline: list  # or a lazy queryset, read only when the cached fragment is missing
     tags: list
+    categories: list = field(default_factory=list)
     editions: list = field(default_factory=list)
     timeline_size: int = 0
     timeline_version: str = ""  # "" when the timeline is not to be cached (an old edition's)
@@ -97,9 +99,9 @@ class ArticlePage:
 def article_page(*, slug, preview=False):
     """
     The article at `slug` with everything on its page, in 4 queries however much it holds: the
-    article with its story and category, its four short lists riding along as JSON
-    (timeline.selectors.embedded: tags, references, embeds, editions) and the version of its
-    story's timeline (timeline_version); then its updates, its quotes and its related posts
+    article with its story, its five short lists riding along as JSON (timeline.selectors.
+    embedded: tags, categories, references, embeds, editions) and the version of its story's
+    timeline (timeline_version); then its updates, its quotes and its related posts
     (prefetches). The timeline itself is a lazy queryset: the page reads it only when its
     cached fragment is missing (templates/timeline/_timeline.html).
 
@@ -132,6 +134,7 @@ def article_page(*, slug, preview=False):
         timeline_size=article.timeline_size or 0,
         timeline_version=timeline_version(story),
         tags=embedded.instances(Tag.objects.all(), article.tag_rows),
+        categories=embedded.instances(Category.objects.order_by("pk"), article.category_rows),
         editions=editions,
         preview=preview,
         images=images.pictures(images.ids_on_page(article, article.shown_updates, shown_embeds)),
@@ -161,11 +164,12 @@ def _article_queryset(preview):
     if not preview:
         related = related.exclude(target__status__in=[Status.DRAFT, Status.SCHEDULED])
     articles = (
-        Article.objects.select_related("story", "category")
+        Article.objects.select_related("story")
         .defer("body", "lede", "story__summary")
         .annotate(
             **timeline_version_of("story_id"),
             tag_rows=embedded.rows(Tag.objects.all(), "articles"),
+            category_rows=embedded.rows(Category.objects.all(), "articles"),
             reference_rows=embedded.rows(Reference.objects.all(), "article"),
             embed_rows=embedded.rows(Embed.objects.all(), "article"),
             edition_rows=embedded.rows(Edition.objects.shown(), "article", fields=EDITION_FIELDS),
@@ -243,6 +247,7 @@ def edition_snapshot(*, slug, key):
         timeline=_with_story(then["timeline"], article.story),
         timeline_size=len(then["timeline"]),
         tags=list(article.tags.all()),
+        categories=list(article.categories.order_by("pk")),
         editions=list(article.editions.shown().select_related("article")),
         snapshot=edition,
         # The pictures as they were when the edition was frozen (caption, credit, crop).

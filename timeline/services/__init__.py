@@ -37,6 +37,7 @@ from timeline.services.content import (
     replay_anniversary_edition,
     replay_original_edition,
     save_changes,
+    set_categories,
     set_tags,
 )
 from timeline.services.editing import save_edited
@@ -57,5 +58,5 @@ __all__ = [
     "publish_article", "publish_due_item", "publish_update", "recover",
     "replay_anniversary_edition", "replay_original_edition", "restore", "save_changes",
     "save_edited",
-    "schedule_article", "set_tags", "unpublish_article", "unpublish_update",
+    "schedule_article", "set_categories", "set_tags", "unpublish_article", "unpublish_update",
 ]  # fmt: skip

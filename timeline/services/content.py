@@ -73,7 +73,14 @@ def create_story(*, slug, tags=(), user=None, reason="Added story", history_date
 
 @transaction.atomic
 def create_article(
-    *, slug, tags=(), user=None, reason="Added article", history_date=None, **fields
+    *,
+    slug,
+    tags=(),
+    categories=(),
+    user=None,
+    reason="Added article",
+    history_date=None,
+    **fields,
 ):
     """
     An article as it stood when it was written, status and dates as given. Unlike
@@ -81,6 +88,11 @@ def create_article(
     """
     obj = Article(slug=slug, **fields)
     article = _create(obj, user=user, reason=reason, history_date=history_date, tags=tags)
+    if categories:
+        set_categories(
+            article=article, categories=categories, user=user, reason=reason,
+            history_date=history_date,
+        )  # fmt: skip
     credit_byline(article)
     return article
 
@@ -191,6 +203,22 @@ def set_tags(*, obj, tags, user=None, reason):
         return False
     obj._history_user, obj._change_reason = user, reason
     obj.tags.set(wanted)
+    return True
+
+
+@transaction.atomic
+def set_categories(*, article, categories, user=None, reason, history_date=None):
+    """File `article` under exactly these categories; False (nothing written) if it was."""
+    wanted = {category.pk for category in categories}
+    if set(article.categories.values_list("pk", flat=True)) == wanted:
+        return False
+    article._history_user, article._change_reason = user, reason
+    if history_date is not None:
+        article._history_date = history_date
+    try:
+        article.categories.set(wanted)
+    finally:
+        article.__dict__.pop("_history_date", None)
     return True
 
 

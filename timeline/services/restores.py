@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from timeline.models import Article, Category, Edition, Quote, Story, Tag, TimelineEntry
+from timeline.models import Article, Edition, Quote, Story, Tag, TimelineEntry
 from timeline.revisions import history
 from timeline.revisions.deleted import UPDATE_WITHOUT_ARTICLE, last_row
 from timeline.revisions.kinds import (
@@ -120,8 +120,8 @@ def _restore_root(kind, obj, then, stamp, report):
 
 
 def _keep_missing_relations(obj, report, fallback):
-    """A story or category deleted since cannot come back with the article: keep `fallback`."""
-    for attname, model in (("story_id", Story), ("category_id", Category)):
+    """A story deleted since cannot come back with the article: keep `fallback`."""
+    for attname, model in (("story_id", Story),):
         wanted = getattr(obj, attname, None)
         if wanted and not model.objects.filter(pk=wanted).exists():
             setattr(obj, attname, fallback.get(attname))

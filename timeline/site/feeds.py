@@ -131,7 +131,7 @@ class _ArticleFeed(_Feed):
         return article.byline or None
 
     def item_categories(self, article):
-        names = [article.category.name] if article.category else []
+        names = [category.name for category in article.categories.all()]
         return names + [tag.name for tag in article.tags.all()]
 
 

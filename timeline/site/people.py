@@ -30,7 +30,7 @@ def author_articles(author, limit=AUTHOR_ARTICLES):
     return list(
         Article.objects.published()
         .filter(credits__author=author)
-        .select_related("category")
+        .prefetch_related("categories")
         .latest_first()[:limit]
     )
 

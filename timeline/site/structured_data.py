@@ -118,18 +118,19 @@ def news_article(page, *, card=None, byline=None):
         "publisher": publisher(),
         "image": [_card_object(card or share_card(page))],
         "keywords": [tag.name for tag in page.tags],
-        "articleSection": article.category.name if article.category else None,
+        "articleSection": [category.name for category in page.categories],
         "isAccessibleForFree": True,
     }
     return {key: value for key, value in data.items() if value not in (None, [], "")}
 
 
 def breadcrumbs(page):
-    """Home, category, article: the trail as a BreadcrumbList."""
+    """Home, (first) category, article: the trail as a BreadcrumbList."""
     article = page.article
     trail = [(settings.NEWSROOM["name"], reverse("timeline:home"))]
-    if article.category:
-        trail.append((article.category.name, article.category.get_absolute_url()))
+    if page.categories:  # the first is the section it is filed under first
+        first = page.categories[0]
+        trail.append((first.name, first.get_absolute_url()))
     trail.append((article.title, article.get_absolute_url()))
     return {
         "@context": "https://schema.org",

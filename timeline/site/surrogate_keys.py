@@ -23,7 +23,7 @@ Writes purge (`keys_of_*` below, registered with httpcache.signals in TimelineCo
 an article or anything shown on its page purges the article; a change that can move it on a
 listing (the article itself, an update, an edition) also purges the listings and feeds that
 show it: home, feed, archive, sitemap, search, its story's page and feed (story-articles),
-its tags, its category, and the on this day page of its anniversary (and of the update's date).
+its tags, its categories, and the on this day page of its anniversary (and of the update's date).
 `story-<id>` is the story's own fields (its title, on every page of its articles): only a
 save of the story purges it, so an update to one article leaves its siblings' pages cached.
 A picture of the library (images.Image) purges image-<id>, named by every article page that
@@ -119,21 +119,19 @@ def add(request, *keys):
 
 def _article_listings(article_id):
     """The article and every listing and feed that can show it."""
-    row = (
-        Article.objects.filter(pk=article_id)
-        .values("story_id", "category_id", "story__event_date")
-        .first()
-    )
+    row = Article.objects.filter(pk=article_id).values("story_id", "story__event_date").first()
     if row is None:
         return {article(article_id)}
     keys = {article(article_id), *LISTINGS}
     if row["story_id"]:
         event = row["story__event_date"]
         keys.update({story_articles(row["story_id"]), on_this_day(event.month, event.day)})
-    if row["category_id"]:
-        keys.add(category(row["category_id"]))
     keys.update(
         tag(pk) for pk in Tag.objects.filter(articles=article_id).values_list("pk", flat=True)
+    )
+    keys.update(
+        category(pk)
+        for pk in Category.objects.filter(articles=article_id).values_list("pk", flat=True)
     )
     # Pages whose related posts name this article show its title.
     keys.update(
@@ -150,8 +148,6 @@ def keys_of_article(instance):
     # Values as they are on the instance (the row may not hold them yet, or any more).
     if instance.story_id:
         keys.add(story_articles(instance.story_id))
-    if instance.category_id:
-        keys.add(category(instance.category_id))
     return keys
 
 
@@ -206,7 +202,8 @@ def keys_of_tag(instance):
 
 
 def keys_of_category(instance):
-    keys = {category(instance.pk), "sitemap"}
+    # Its name is on the cards of every listing that shows its articles.
+    keys = {category(instance.pk), *LISTINGS}
     keys.update(article(pk) for pk in instance.articles.values_list("pk", flat=True))
     return keys
 
@@ -218,6 +215,15 @@ def keys_of_article_tags(instance, pk_set, reverse):
         return {tag(instance.pk)} | {article(pk) for pk in articles}
     tags = pk_set if pk_set is not None else instance.tags.values_list("pk", flat=True)
     return {article(instance.pk), "search"} | {tag(pk) for pk in tags}
+
+
+def keys_of_article_categories(instance, pk_set, reverse):
+    """Article.categories changed: the article, and each category's archive and feed."""
+    if reverse:  # category.articles.add(...): instance is the category, pk_set articles
+        articles = pk_set if pk_set is not None else instance.articles.values_list("pk", flat=True)
+        return {category(instance.pk), *LISTINGS} | {article(pk) for pk in articles}
+    chosen = pk_set if pk_set is not None else instance.categories.values_list("pk", flat=True)
+    return _article_listings(instance.pk) | {category(pk) for pk in chosen}
 
 
 def register():
@@ -236,3 +242,4 @@ def register():
     signals.register(Category, keys_of_category)
     signals.register(Image, keys_of_image)
     signals.register_m2m(Article.tags.through, keys_of_article_tags)
+    signals.register_m2m(Article.categories.through, keys_of_article_categories)
