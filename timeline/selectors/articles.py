@@ -134,7 +134,7 @@ def article_page(*, slug, preview=False):
         timeline_size=article.timeline_size or 0,
         timeline_version=timeline_version(story),
         tags=embedded.instances(Tag.objects.all(), article.tag_rows),
-        categories=embedded.instances(Category.objects.order_by("pk"), article.category_rows),
+        categories=embedded.instances(Category.objects.order_by("name"), article.category_rows),
         editions=editions,
         preview=preview,
         images=images.pictures(images.ids_on_page(article, article.shown_updates, shown_embeds)),
@@ -247,7 +247,7 @@ def edition_snapshot(*, slug, key):
         timeline=_with_story(then["timeline"], article.story),
         timeline_size=len(then["timeline"]),
         tags=list(article.tags.all()),
-        categories=list(article.categories.order_by("pk")),
+        categories=list(article.categories.all()),
         editions=list(article.editions.shown().select_related("article")),
         snapshot=edition,
         # The pictures as they were when the edition was frozen (caption, credit, crop).
