@@ -205,7 +205,7 @@ def test_json_ld_cannot_be_broken_out_of_and_still_parses(client, poisoned):
     assert news["headline"] == TEXT
     assert news["author"][0]["name"] == PAYLOADS[0]
     assert news["keywords"] == [SHORT]
-    assert news["articleSection"] == SHORT
+    assert news["articleSection"] == [SHORT]
     assert crumbs["itemListElement"][-1]["name"] == TEXT
 
 

@@ -16,6 +16,7 @@ from django.http import Http404
 
 from timeline import dates
 from timeline.models import Article, Category, Story, Tag, TimelineEntry
+from timeline.selectors import embedded
 from timeline.selectors.articles import (
     ArticlePage,
     BodyBlock,
@@ -59,9 +60,20 @@ def story_page(*, slug):
     return story, story_timeline(story)
 
 
+def with_category_names(articles):
+    """
+    Each article's categories as `category_rows` ([{"name", "slug"}], name order, or None),
+    riding along in the same query: a card shows their names and a listing costs no more.
+    """
+    categories = Category.objects.order_by("name")
+    return articles.annotate(
+        category_rows=embedded.rows(categories, "articles", fields=["name", "slug"])
+    )
+
+
 def latest_articles():
     """Published articles, most recently (re-)featured first, with what a card shows."""
-    return Article.objects.published().latest_first().prefetch_related("categories")
+    return with_category_names(Article.objects.published().latest_first())
 
 
 def tag_archive(*, slug):
@@ -293,4 +305,4 @@ def _clock(moment):
 
 def archive_articles():
     """Published articles for the date archives (by first publication), with what a card shows."""
-    return Article.objects.published().prefetch_related("categories")
+    return with_category_names(Article.objects.published())

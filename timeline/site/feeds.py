@@ -131,7 +131,7 @@ class _ArticleFeed(_Feed):
         return article.byline or None
 
     def item_categories(self, article):
-        names = [category.name for category in article.categories.all()]
+        names = [category["name"] for category in article.category_rows or ()]
         return names + [tag.name for tag in article.tags.all()]
 
 

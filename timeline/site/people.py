@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from httpcache import keys as surrogate_keys
+from timeline import selectors
 from timeline.models import Article, ArticleCredit, Author, Status, Update, UpdateCredit
 from timeline.site import surrogate_keys as keys
 
@@ -27,12 +28,8 @@ def author_key(pk):
 
 
 def author_articles(author, limit=AUTHOR_ARTICLES):
-    return list(
-        Article.objects.published()
-        .filter(credits__author=author)
-        .prefetch_related("categories")
-        .latest_first()[:limit]
-    )
+    articles = Article.objects.published().filter(credits__author=author).latest_first()
+    return list(selectors.with_category_names(articles)[:limit])
 
 
 def byline(article):
