@@ -70,7 +70,6 @@ class ArticleWriter(Writer):
             "title": title or text.title(4, 10),
             "kicker": "On This Day",
             "byline": ", ".join(text.words(2, 2).title() for _ in range(rng.randint(1, 2))),
-            "category_id": rng.choice(self.category_ids),
             "summary": text.sentences(1)[:300],
             "lede": f"**{dateline}** — {lede_text}",
             "lede_html": f"<p><strong>{dateline}</strong> — {lede_text}</p>",
@@ -104,6 +103,9 @@ class ArticleWriter(Writer):
             else sorted(rng.sample(self.tag_ids, tags))
         )
         self.put_tags(Article, "tags", article_id, history_id, chosen_tags)
+        self.put_tags(
+            Article, "categories", article_id, history_id, [rng.choice(self.category_ids)]
+        )
         for update in update_rows:
             update["article_id"] = article_id
             self.put(Update, update, when=update["published_at"] or created)
