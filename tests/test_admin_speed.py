@@ -121,7 +121,8 @@ def test_a_pasted_timeline_is_shown_row_by_row_then_added_as_typed(editor_client
         ("2015 November 13, 21:16 CET", "The first alarm."),
     ]
     assert all(
-        e.history.first().history_change_reason == "Pasted timeline" for e in story.timeline_entries.all()
+        e.history.first().history_change_reason == "Pasted timeline"
+        for e in story.timeline_entries.all()
     )
 
 

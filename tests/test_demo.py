@@ -335,8 +335,8 @@ class TestEditions:
         self, client, story, django_assert_max_num_queries
     ):
         """Guards against N+1 queries: the snapshot is rebuilt from history in a fixed number
-        (16: one of them reads its pictures as they were when it was frozen)."""
-        with django_assert_max_num_queries(16):
+        (17: one reads its pictures as they were when it was frozen, one its categories)."""
+        with django_assert_max_num_queries(17):
             response = client.get(f"/articles/{demo.MAIN_SLUG}/editions/2019/")
         html = response.content.decode()
         assert response.status_code == 200

@@ -363,6 +363,7 @@ class TestQueryCounts:
             services.cut_manual_edition(article=article, suffix="more", now=NOW - n * DAY)
             for m in range(3):
                 make_update(article, published_at=NOW - (n * 3 + m) * DAY)
-        with django_assert_max_num_queries(3):
+        # 4: the story, its articles, their updates, their editions (each through its index).
+        with django_assert_max_num_queries(4):
             _, items = rss(client, reverse("timeline:story_feed", kwargs={"slug": story.slug}))
         assert len(items) == 4 * 2 + 4 * 3

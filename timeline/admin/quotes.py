@@ -69,4 +69,3 @@ class QuotePlacementInline(TextInputs, RoleRulesInline, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article", "update", "quote")
-

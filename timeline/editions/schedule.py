@@ -260,9 +260,11 @@ def no_update_since_last_edition(edition):
     )
     if previous is None:
         return False
-    return not Update.objects.published().filter(
-        article_id=edition.article_id, published_at__gt=previous
-    ).exists()
+    return (
+        not Update.objects.published()
+        .filter(article_id=edition.article_id, published_at__gt=previous)
+        .exists()
+    )
 
 
 @dataclass

@@ -106,7 +106,11 @@ class Edition(models.Model):
                 name="edition_live_has_went_live_at",
             ),
         ]
-        indexes = [models.Index(fields=["status", "go_live_at"], name="edition_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "go_live_at"], name="edition_due_idx"),
+            # A story's feed: its articles' editions, newest first (no scan of every edition).
+            models.Index(fields=["article", "-went_live_at"], name="edition_article_live_idx"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.key})"

@@ -153,7 +153,7 @@ RELATED_FIELDS = [
 ]
 EDITION_FIELDS = [
     *("id", "article_id", "kind", "year", "key", "title", "go_live_at", "status"),
-    *("went_live_at", "is_late"),
+    *("went_live_at", "is_late", "day_known"),
 ]
 EDITION_ORDER = ("-go_live_at", "-pk")
 

@@ -25,6 +25,12 @@ class BoundedPaginator(Paginator):
             return self.object_list[:limit].count()
         return min(len(self.object_list), limit)
 
+    def page(self, number):
+        """The page with its rows read once, however often the template and the view look."""
+        page = super().page(number)
+        page.object_list = list(page.object_list)
+        return page
+
     @property
     def capped(self):
         """True when there may be more rows than the pages offered."""

@@ -165,6 +165,7 @@ class _PageOr404Mixin:
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
         page = get_page_or_404(paginator, self.request.GET.get(self.page_kwarg))
+        page.object_list = list(page.object_list)  # read once, however often the page looks
         return paginator, page, page.object_list, page.has_other_pages()
 
 
