@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("timeline", "editorial", "comments", "newsroom", "notifications")
+PACKAGES = ("timeline", "editorial", "comments", "newsroom", "notifications", "images", "httpcache")
 MAX_LINES = 500
 
 # Bottom to top. A module may import from its own layer and the layers below it, never above.
@@ -27,8 +27,10 @@ LAYERS = (
         "timeline.links",
         "timeline.embeds",
         "timeline.editions.anniversaries",
+        # The shared HTTP cache's transport, headers and outbox: knows nothing of the content.
+        "httpcache",
     ),
-    ("timeline.models", "notifications.models"),
+    ("timeline.models", "notifications.models", "images.models", "images.uploads"),
     # Reads of single models that every screen shows: house style, who may do what, history.
     ("timeline.formatting", "timeline.permissions", "timeline.revisions.history"),
     # Writes and cross-model reads (timeline.imports: reading other systems' exports into them).
@@ -42,6 +44,9 @@ LAYERS = (
         # Notices to editors: sent by the services and the scheduler that trigger them.
         "notifications.services",
         "notifications.triggers",
+        # Pictures: renditions and where each is used.
+        "images.renditions",
+        "images.usage",
     ),
     # What serves people: pages, admin, template tags, commands, and the other apps.
     (
@@ -59,6 +64,7 @@ LAYERS = (
         "comments",
         "newsroom",
         "notifications",
+        "images",
     ),
 )
 # The bare package (timeline/__init__.py) is imported by everything below it.
