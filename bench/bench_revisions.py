@@ -76,7 +76,7 @@ def measure(client, url, method="get", runs=RUNS):
 
 
 def main():
-    from timeline import revisions
+    from timeline import revisions, services
 
     user, article = build()
     changes = revisions.changes_of(article)
@@ -112,7 +112,7 @@ def main():
     for n in range(5):
         point = changes[-40 if n % 2 == 0 else 0].when
         start = time.perf_counter()
-        report = revisions.restore(obj=article, moment=point, user=user)
+        report = services.restore(obj=article, moment=point, user=user)
         timings.append(time.perf_counter() - start)
     print(f"{'restore (service), whole page':40}      {statistics.median(timings) * 1000:8.1f} ms")
     print(f"  last: {report.summary}")
