@@ -385,21 +385,9 @@ def _editions(article, planned, user):
             edition._change_reason = REASON
             edition.delete()
         for title, year, url in wanted:
-            moment = timezone.make_aware(dt.datetime(year, 1, 1), timezone.get_current_timezone())
-            edition = Edition(
-                article=article,
-                kind=EditionKind.PAST,
-                year=year,
-                key=free_edition_key(article, year),
-                title=title,
-                go_live_at=moment,
-                went_live_at=moment,
-                superseded_at=moment,
-                status=EditionStatus.SUPERSEDED,
-                archive_url=url,
-                day_known=False,
+            record_past_edition(
+                article=article, year=year, title=title, archive_url=url, user=user, reason=REASON
             )
-            save(edition, user=user, reason=REASON)
     live = article.editions.filter(status=EditionStatus.LIVE).exists()
     if article.status == Status.PUBLISHED and not live and article.published_at:
         # The post as it stands went out when first published, or, when it has earlier
@@ -422,7 +410,16 @@ def _editions(article, planned, user):
 
 
 @transaction.atomic
-def record_past_edition(*, article, year, title, went_live_on=None, archive_url="", user=None):
+def record_past_edition(
+    *,
+    article,
+    year,
+    title,
+    went_live_on=None,
+    archive_url="",
+    user=None,
+    reason="Recorded a past edition",
+):
     """An edition that went out before this app: recorded with what is known, not replayed.
 
     `went_live_on` (a date) when the day is known, else only the year is shown.
@@ -442,4 +439,4 @@ def record_past_edition(*, article, year, title, went_live_on=None, archive_url=
         archive_url=archive_url,
         day_known=went_live_on is not None,
     )
-    return save(edition, user=user, reason="Recorded a past edition")
+    return save(edition, user=user, reason=reason)
