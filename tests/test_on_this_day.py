@@ -8,11 +8,14 @@ from django.utils import timezone
 
 from tests.factories import make_article, make_entry, make_story
 from tests.pages import elements, link, text_of
+from tests.test_images_support import make_image, memory_media
 from timeline import selectors
 from timeline.models import Status
 from timeline.site import views
 
 pytestmark = pytest.mark.django_db
+
+media = pytest.fixture(memory_media, name="media")
 
 TODAY = dt.date(2026, 4, 26)
 
@@ -197,3 +200,27 @@ def test_queries_are_pinned(client, django_assert_max_num_queries):
         response = client.get(day_url(4, 26))
     assert response.status_code == 200
     assert len(elements(response).find("li", class_="timeline__entry")) == 60
+
+
+def test_pictured_entries_cost_no_query_each(client, media, django_assert_max_num_queries):
+    """
+    Guards against N+1 queries: each entry's picture rides along with it (a join), so a day of
+    20 pictured entries, by the day or by the month, costs the queries of a day of 2.
+    """
+    pictures = [make_image(), make_image(title="Second")]
+
+    def pictured_day(first, last):
+        for i in range(first, last):
+            story = make_story(event_date=dt.date(1900 + i, 4, 26))
+            make_article(story=story)
+            make_entry(story, f"{1900 + i}-04-26", text=f"Day {i}", image=pictures[i % 2])
+            make_entry(story, f"{1900 + i} April", text=f"Month {i}", image=pictures[i % 2])
+        client.get(day_url(4, 26))  # the site's settings read once, then cached
+        with django_assert_max_num_queries(3) as captured:
+            response = client.get(day_url(4, 26))
+        assert response.status_code == 200
+        shown = elements(response).find("img", class_="timeline__image")
+        assert len(shown) == 2 * last  # every entry's picture, by the day and by the month
+        return len(captured)
+
+    assert pictured_day(0, 2) == pictured_day(2, 20)

@@ -30,10 +30,13 @@ from tests.factories import (
     make_user,
     place_quote,
 )
+from tests.test_images_support import make_image, memory_media
 from timeline import body_anchors, selectors
 from timeline.models import Placement, Status, UpdateKind
 
 pytestmark = pytest.mark.django_db
+
+media = pytest.fixture(memory_media, name="media")
 
 FIRST_PUBLISHED = dt.datetime(2020, 11, 13, 8, 0, tzinfo=dt.UTC)
 # A data block, not a script: it needs no CSP nonce, and a cached page carries nothing per reader.
@@ -669,6 +672,31 @@ class TestQueryCounts:
         for url in (tag.get_absolute_url(), category.get_absolute_url()):
             with django_assert_max_num_queries(3):
                 get(client, url)
+
+    def test_timeline_filter_page_pictures_cost_no_query_each(
+        self, client, media, django_assert_max_num_queries
+    ):
+        """
+        Guards against N+1 queries: each entry's picture rides along with it (a join), so a
+        filtered page of 20 pictured entries costs the queries of a page of 2.
+        """
+        story = make_story()
+        make_article(story=story)
+        pictures = [make_image(), make_image(title="Second")]
+        url = reverse("timeline:story_timeline", kwargs={"slug": story.slug})
+
+        def count(first, last):
+            for i in range(first, last):
+                make_entry(story, f"{1950 + i}-05-01", text=f"Entry {i}", image=pictures[i % 2])
+            query = {"date_from": "1950", "date_to": "1999"}
+            client.get(url, query)  # the site's settings read once, then cached
+            with django_assert_max_num_queries(4) as captured:  # story, count, entries, tags
+                response = client.get(url, query)
+            assert response.status_code == 200
+            assert response.content.decode().count('class="timeline__image"') == last
+            return len(captured)
+
+        assert count(0, 2) == count(2, 20)
 
 
 class TestTimelineFragment:
