@@ -3,11 +3,13 @@ Purging the shared HTTP cache by surrogate key, after the write that made a page
 
 One interface, three transports (settings.HTTP_CACHE["BACKEND"]):
 
-- ``varnish``: an HTTP ``PURGE`` request with an ``xkey-purge: key key …`` header to every
-  Varnish in ``PURGE_URLS`` (deploy/varnish/newsroom.vcl answers it with ``xkey.purge()``);
-  responses name their keys in an ``xkey`` header.
-- ``fastly``: the purge-by-key API (``POST /service/<id>/purge`` with ``Surrogate-Key``);
-  responses carry ``Surrogate-Key``.
+- ``varnish``: an HTTP ``PURGE`` request with an ``xkey-softpurge: key key …`` header to every
+  Varnish in ``PURGE_URLS`` (deploy/varnish/newsroom.vcl answers it with ``xkey.softpurge()``:
+  the pages go stale, the next reader gets the kept copy for at most a second while Varnish
+  fetches the new one); ``SOFT_PURGE: False`` sends ``xkey-purge`` (dropped at once) instead.
+  Responses name their keys in an ``xkey`` header.
+- ``fastly``: the purge-by-key API (``POST /service/<id>/purge`` with ``Surrogate-Key``, and
+  ``Fastly-Soft-Purge: 1`` unless ``SOFT_PURGE`` is off); responses carry ``Surrogate-Key``.
 - ``cloudflare``: the purge-by-tag API (``POST /zones/<id>/purge_cache`` with ``{"tags": …}``);
   responses carry ``Cache-Tag``.
 - ``none`` (the default): no shared cache in front; nothing to purge.
@@ -46,7 +48,13 @@ class PurgeError(Exception):
 
 
 def options():
-    defaults = {"BACKEND": "none", "PURGE_URLS": [], "MAX_AGE": 0, "S_MAXAGE": 86400}
+    defaults = {
+        "BACKEND": "none",
+        "PURGE_URLS": [],
+        "MAX_AGE": 0,
+        "S_MAXAGE": 86400,
+        "SOFT_PURGE": True,
+    }
     return {**defaults, **getattr(settings, "HTTP_CACHE", {})}
 
 
@@ -75,8 +83,9 @@ def _send(request):
 
 
 def _varnish(keys, opts):
+    header = "xkey-softpurge" if opts["SOFT_PURGE"] else "xkey-purge"
     for url in opts["PURGE_URLS"]:
-        _send(urllib.request.Request(url, method="PURGE", headers={"xkey-purge": " ".join(keys)}))
+        _send(urllib.request.Request(url, method="PURGE", headers={header: " ".join(keys)}))
 
 
 def _fastly(keys, opts):
@@ -85,7 +94,11 @@ def _fastly(keys, opts):
         urllib.request.Request(
             f"{api}/service/{opts['FASTLY_SERVICE_ID']}/purge",
             method="POST",
-            headers={"Fastly-Key": opts["FASTLY_API_TOKEN"], "Surrogate-Key": " ".join(keys)},
+            headers={
+                "Fastly-Key": opts["FASTLY_API_TOKEN"],
+                "Surrogate-Key": " ".join(keys),
+                **({"Fastly-Soft-Purge": "1"} if opts["SOFT_PURGE"] else {}),
+            },
         )
     )
 

@@ -168,6 +168,9 @@ HTTP_CACHE = {
     # exact.
     "MAX_AGE": 0,
     "S_MAXAGE": int(os.environ.get("HTTP_CACHE_S_MAXAGE", "86400")),
+    # A purge marks pages stale (served at most a second more while the new copy is fetched)
+    # rather than dropping them: no reader waits for a render after a save. 0: drop at once.
+    "SOFT_PURGE": os.environ.get("HTTP_CACHE_SOFT_PURGE", "1") == "1",
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -288,11 +291,17 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # every date rewritten in house style (`2010 (Summer)`, `2021 October`) switches this on.
 HOUSE_STYLE_DATES = os.environ.get("HOUSE_STYLE_DATES", "0") == "1"
 
-# Shown on every article ("Follow us"): a site setting, not article text.
+# The newsroom's name, follow line and handle, and the zone new stories start in: editors change
+# them in the admin (Site settings, timeline.models.site); these are the values until they do.
 NEWSROOM = {
     "name": os.environ.get("NEWSROOM_NAME", "The Daily Example"),
+    "follow_line": os.environ.get(
+        "NEWSROOM_FOLLOW_LINE",
+        "We come back to this story on every anniversary. Follow us for each new update:",
+    ),
     "social_handle": os.environ.get("NEWSROOM_SOCIAL_HANDLE", "@dailyexample"),
     "social_url": os.environ.get("NEWSROOM_SOCIAL_URL", "https://social.example/@dailyexample"),
+    "time_zone": TIME_ZONE,
 }
 
 # One JSON object a line (LOG_FORMAT=plain for people), each with the request's id. One

@@ -11,6 +11,16 @@ backend default {
     .port = "@BACKEND_PORT@";
     .connect_timeout = 2s;
     .first_byte_timeout = 30s;
+    # Ready means the database and caches answer (/readyz). While the app is not, readers get
+    # the pages Varnish kept, however old (grace below), instead of errors.
+    .probe = {
+        .url = "/readyz";
+        .interval = 2s;
+        .timeout = 1s;
+        .window = 3;
+        .threshold = 2;
+        .initial = 2;
+    }
 }
 
 # Only the app servers may purge.
@@ -23,11 +33,24 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Not allowed to purge"));
         }
-        if (!req.http.xkey-purge) {
-            return (synth(400, "PURGE needs an xkey-purge header"));
+        # A soft purge (what the app sends after a save) marks the pages stale: the next
+        # reader within a second gets the kept copy while Varnish fetches the new one behind
+        # it, so a save on a busy morning costs no reader a wait. A hard purge (xkey-purge:
+        # a takedown, an operator) drops them at once.
+        if (req.http.xkey-softpurge) {
+            set req.http.n-gone = xkey.softpurge(req.http.xkey-softpurge);
+        } else if (req.http.xkey-purge) {
+            set req.http.n-gone = xkey.purge(req.http.xkey-purge);
+        } else {
+            return (synth(400, "PURGE needs an xkey-softpurge or xkey-purge header"));
         }
-        set req.http.n-gone = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.n-gone));
+    }
+
+    # A stale copy is served for at most a second past its time (or its soft purge) while a
+    # fresh one is fetched; longer only while the app is down.
+    if (std.healthy(req.backend_hint)) {
+        set req.grace = 1s;
     }
 
     # One copy per page, however the address is written: no fragment, sorted query, and only
@@ -87,6 +110,8 @@ sub vcl_deliver {
     # for the address it asked, to count hits per page).
     if (req.http.X-Debug-Keys) {
         set resp.http.X-Url = req.url;
+        # Seconds of freshness left: at or below 0, a stale copy served during a refetch.
+        set resp.http.X-Ttl = obj.ttl;
     } else {
         unset resp.http.xkey;
     }
