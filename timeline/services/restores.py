@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from timeline.models import Article, Edition, Quote, Story, Tag, TimelineEntry
+from timeline.models import Article, Category, Edition, Quote, Story, Tag, TimelineEntry
 from timeline.revisions import history
 from timeline.revisions.deleted import UPDATE_WITHOUT_ARTICLE, last_row
 from timeline.revisions.kinds import (
@@ -92,7 +92,7 @@ def restore(*, obj, moment, user, include_timeline=True):
     report = RestoreReport(reason=restored_reason(moment))
     stamp = _Stamper(user, report.reason)
 
-    _restore_root(subject.root, obj, then, stamp, report)
+    _restore_root(subject.root, obj, then, stamp, report, moment)
     if isinstance(obj, Story):
         story_id = obj.pk
     else:
@@ -109,12 +109,16 @@ def restore(*, obj, moment, user, include_timeline=True):
     return report
 
 
-def _restore_root(kind, obj, then, stamp, report):
+def _restore_root(kind, obj, then, stamp, report, moment):
     current = {attname: getattr(obj, attname) for attname in kind.restorable_attnames()}
     for attname in current:
         setattr(obj, attname, getattr(then, attname))
     _keep_missing_relations(obj, report, current)
     _set_tags_quietly(obj, then.tag_ids)
+    if kind is ARTICLE:
+        rows = history.rows_as_of(Article, moment, id=obj.pk)
+        if rows:
+            _set_categories_quietly(obj, _categories_of(rows[0]))
     # Saved even when nothing differs: the restore is a revision of its own.
     stamp(obj).save()
 
@@ -202,6 +206,21 @@ def _set_tags_quietly(obj, tag_ids):
         del obj.skip_history_when_saving
 
 
+def _categories_of(row):
+    """The categories recorded with one historical row of an article."""
+    return history.m2m_ids(Article, "categories", [row])[row.history_id]
+
+
+def _set_categories_quietly(obj, category_ids):
+    """Categories as recorded then (those deleted since left out), with no history row of
+    their own: the save that follows records them."""
+    obj.skip_history_when_saving = True
+    try:
+        obj.categories.set(_existing(Category, category_ids))
+    finally:
+        del obj.skip_history_when_saving
+
+
 def _recreate(kind, pk, stamp, report):
     """Bring a deleted object back with its id, as its last row before deletion had it."""
     last = last_row(kind, pk)
@@ -215,6 +234,10 @@ def _recreate(kind, pk, stamp, report):
         tags = history.m2m_ids(kind.model, "tags", [last])[last.history_id]
         if tags:
             obj.tags.set(_existing(Tag, tags))
+    if kind is ARTICLE:
+        categories = _categories_of(last)
+        if categories:
+            obj.categories.set(_existing(Category, categories))
     return obj
 
 
