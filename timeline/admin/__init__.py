@@ -8,10 +8,11 @@ timeline.services, which own the publication rule; nothing here writes it a seco
 
 Modules by what they administer: articles.py (articles and their inlines, updates), stories.py
 (stories and their timeline entries, quotes, categories, tags), editions.py (editions and the
-upcoming anniversaries); common.py holds what they share, forms.py their forms. Importing them
-here registers them: the admin's autodiscovery imports this package.
+upcoming anniversaries), site_settings.py (the newsroom's name, follow line, handle);
+common.py holds what they share, forms.py their forms. Importing them here registers them:
+the admin's autodiscovery imports this package.
 """
 
-from timeline.admin import articles, editions, imports, people, reviews, stories
+from timeline.admin import articles, editions, imports, people, reviews, site_settings, stories
 
-__all__ = ["articles", "editions", "imports", "people", "reviews", "stories"]
+__all__ = ["articles", "editions", "imports", "people", "reviews", "site_settings", "stories"]

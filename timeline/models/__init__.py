@@ -9,8 +9,9 @@ goes through timeline.services so each historical row has a user and a reason.
 
 Modules by concern: common.py (validators, defaults, Status and what publishable models share),
 taxonomy.py (Category, Tag), stories.py, articles.py (Article, Update), parts.py (quotes, links,
-references, embeds), entries.py (TimelineEntry), editions.py. Callers import from the package:
-`from timeline.models import Article`; migrations name the validators and defaults here too.
+references, embeds), entries.py (TimelineEntry), editions.py, site.py (the newsroom's settings).
+Callers import from the package: `from timeline.models import Article`; migrations name the
+validators and defaults here too.
 """
 
 # In the order the models were always registered (apps.get_models(), dumps), not sorted.
@@ -52,6 +53,7 @@ from timeline.models.editions import Edition, EditionKind, EditionQuerySet, Edit
 from timeline.models.people import ArticleCredit, Author, UpdateCredit
 from timeline.models.reviews import ReviewRequest, ReviewRequestQuerySet, ReviewState
 from timeline.models.imports import ImportedPost, ImportRun, ImportRunStatus
+from timeline.models.site import SiteSettings
 
 __all__ = [
     "ANCHOR_ATTEMPTS",
@@ -81,6 +83,7 @@ __all__ = [
     "ReviewRequest",
     "ReviewRequestQuerySet",
     "ReviewState",
+    "SiteSettings",
     "Status",
     "Story",
     "Tag",

@@ -3,7 +3,6 @@
 import datetime as dt
 import zoneinfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -67,7 +66,10 @@ EARLIEST_MOMENT = dt.datetime(PUBLICATION_YEARS.first, 1, 1, tzinfo=dt.UTC)
 
 
 def default_time_zone():
-    return settings.TIME_ZONE
+    """The zone a new story starts in: the site settings' (editable in the admin)."""
+    from timeline.models.site import SiteSettings  # site.py imports this module's validators
+
+    return SiteSettings.load().time_zone
 
 
 def validate_title_pattern(value):

@@ -33,7 +33,7 @@ from django.utils.text import Truncator
 
 from timeline import selectors
 from timeline.formatting import update_label
-from timeline.models import Article, Edition, EditionKind, Status, Story, Update
+from timeline.models import Article, Edition, EditionKind, SiteSettings, Status, Story, Update
 from timeline.site import surrogate_keys as keys
 from timeline.text import html_to_text
 
@@ -76,7 +76,8 @@ class _Feed(Feed):
         return ["feed"]
 
     def get_feed(self, obj, request):
-        keys.add(request, *self.surrogate_keys(obj))
+        # Every feed's title names the newsroom (the site settings).
+        keys.add(request, *self.surrogate_keys(obj), keys.SITE_SETTINGS)
         return super().get_feed(obj, request)
 
     def feed_url(self, obj):
@@ -139,13 +140,13 @@ class SiteFeed(_ArticleFeed):
     url_name = "timeline:feed"
 
     def title(self):
-        return settings.NEWSROOM["name"]
+        return SiteSettings.load().name
 
     def link(self):
         return absolute(reverse("timeline:home"))
 
     def about(self, obj=None):
-        return f"The latest from {settings.NEWSROOM['name']}: the stories we keep following."
+        return f"The latest from {SiteSettings.load().name}: the stories we keep following."
 
     def items(self):
         return self.articles(selectors.latest_articles())
@@ -170,13 +171,13 @@ class TagFeed(_ArticleFeed):
         return subject
 
     def title(self, subject):
-        return f"{subject.name} — {settings.NEWSROOM['name']}"
+        return f"{subject.name} — {SiteSettings.load().name}"
 
     def link(self, subject):
         return absolute(subject.get_absolute_url())
 
     def about(self, subject):
-        return f"{self.label} {subject.name}: the latest from {settings.NEWSROOM['name']}."
+        return f"{self.label} {subject.name}: the latest from {SiteSettings.load().name}."
 
     def items(self, subject):
         return self.articles(subject.feed_articles)
@@ -287,7 +288,7 @@ class StoryFeed(_Feed):
         return [keys.story(story.pk), keys.story_articles(story.pk)]
 
     def title(self, story):
-        return f"{story.title} — {settings.NEWSROOM['name']}"
+        return f"{story.title} — {SiteSettings.load().name}"
 
     def link(self, story):
         return absolute(story.get_absolute_url())

@@ -3,11 +3,10 @@ Feeds of people and of one article: an author's articles, and an article's updat
 editions (the per-article twin of the story feed), RSS at feed/ and Atom at feed/atom/.
 """
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
-from timeline.models import Article, Author, Edition, Update
+from timeline.models import Article, Author, Edition, SiteSettings, Update
 from timeline.site import surrogate_keys as keys
 from timeline.site.feeds import (
     FEED_ITEMS,
@@ -30,7 +29,7 @@ class AuthorFeed(_ArticleFeed):
         return [author_key(author.pk), "feed"]
 
     def title(self, author):
-        return f"{author.name} — {settings.NEWSROOM['name']}"
+        return f"{author.name} — {SiteSettings.load().name}"
 
     def link(self, author):
         return absolute(author.get_absolute_url())
@@ -65,7 +64,7 @@ class ArticleUpdatesFeed(StoryFeed):
         return [keys.article(article.pk)]
 
     def title(self, article):
-        return f"{article.title} — {settings.NEWSROOM['name']}"
+        return f"{article.title} — {SiteSettings.load().name}"
 
     def link(self, article):
         return absolute(article.get_absolute_url())

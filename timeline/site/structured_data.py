@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from images import renditions
+from timeline.models import SiteSettings
 
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -77,7 +78,7 @@ def _card_object(card):
 def publisher():
     return {
         "@type": "Organization",
-        "name": settings.NEWSROOM["name"],
+        "name": SiteSettings.load().name,
         "url": absolute_url("/"),
         "logo": image_object(LOGO),
     }
@@ -114,7 +115,7 @@ def news_article(page, *, card=None, byline=None):
         "dateModified": _iso(page.date_modified),
         # Without a byline the newsroom itself is the author, as search engines want one.
         "author": [person(author) for author in byline]
-        or [{"@type": "Organization", "name": settings.NEWSROOM["name"], "url": absolute_url("/")}],
+        or [{"@type": "Organization", "name": SiteSettings.load().name, "url": absolute_url("/")}],
         "publisher": publisher(),
         "image": [_card_object(card or share_card(page))],
         "keywords": [tag.name for tag in page.tags],
@@ -127,7 +128,7 @@ def news_article(page, *, card=None, byline=None):
 def breadcrumbs(page):
     """Home, (first) category, article: the trail as a BreadcrumbList."""
     article = page.article
-    trail = [(settings.NEWSROOM["name"], reverse("timeline:home"))]
+    trail = [(SiteSettings.load().name, reverse("timeline:home"))]
     if page.categories:  # the first is the section it is filed under first
         first = page.categories[0]
         trail.append((first.name, first.get_absolute_url()))

@@ -18,6 +18,7 @@ Pages name keys (httpcache.keys.add, in the views and feeds):
 | on this day, 26 April                 | otd, otd-04-26, otd-04                            |
 | search results                        | search                                            |
 | sitemaps                              | sitemap                                           |
+| every page and feed naming the site   | site-settings (added where the settings are read) |
 
 Writes purge (`keys_of_*` below, registered with httpcache.signals in TimelineConfig.ready):
 an article or anything shown on its page purges the article; a change that can move it on a
@@ -30,7 +31,8 @@ A picture of the library (images.Image) purges image-<id>, named by every articl
 shows it (lead, placed in the text or an update, a video's poster), and the timelines whose
 entries show it: a caption or credit corrected once is corrected on every page.
 A timeline entry purges its story's timeline and the on-this-day pages of its date; a comment
-only its article.
+only its article. The site settings (name, follow line, handle) purge site-settings: every page
+that read them (timeline.site.context_processors names the key when a template does).
 """
 
 from django.utils import timezone
@@ -46,6 +48,7 @@ from timeline.models import (
     QuotePlacement,
     Reference,
     RelatedLink,
+    SiteSettings,
     Story,
     Tag,
     TimelineEntry,
@@ -53,6 +56,7 @@ from timeline.models import (
 )
 
 LISTINGS = ("home", "feed", "archive", "sitemap", "search")
+SITE_SETTINGS = "site-settings"
 
 
 def article(pk):
@@ -208,6 +212,10 @@ def keys_of_category(instance):
     return keys
 
 
+def keys_of_site_settings(instance):
+    return {SITE_SETTINGS}
+
+
 def keys_of_article_tags(instance, pk_set, reverse):
     """Article.tags changed: from the article's side (reverse=False) or the tag's."""
     if reverse:  # tag.articles.add(...): instance is the tag, pk_set articles
@@ -241,5 +249,6 @@ def register():
     signals.register(Tag, keys_of_tag)
     signals.register(Category, keys_of_category)
     signals.register(Image, keys_of_image)
+    signals.register(SiteSettings, keys_of_site_settings)
     signals.register_m2m(Article.tags.through, keys_of_article_tags)
     signals.register_m2m(Article.categories.through, keys_of_article_categories)
