@@ -34,6 +34,8 @@ class NewUpdateInline(TextInputs, RoleRulesInline, admin.StackedInline):
     model = Update
     form = UpdateForm
     extra = 1
+    max_num = 1  # one at a time: no "add another", so no hidden template form to render
+    template = "admin/timeline/article/new_update_inline.html"
     verbose_name = "new update"
     verbose_name_plural = "new update"
     fields = ["kind", "dated_at", "date_label", "headline", "body", "status", "publish_at"]
@@ -72,10 +74,14 @@ class UpdateInline(TextInputs, RoleRulesInline, admin.StackedInline):
 class RelatedLinkInline(TextInputs, RoleRulesInline, admin.TabularInline):
     model = RelatedLink
     fk_name = "article"
-    extra = 1
+    extra = 0
     autocomplete_fields = ["target"]
     fields = ["target", "url", "label", "order"]
     verbose_name_plural = "related posts"
+
+    def get_queryset(self, request):
+        # Each row is named by its target's title: read with the row, not one query each.
+        return super().get_queryset(request).select_related("target")
 
 
 class EmbedInline(TextInputs, RoleRulesInline, admin.TabularInline):
@@ -89,7 +95,7 @@ class EmbedInline(TextInputs, RoleRulesInline, admin.TabularInline):
 class ReferenceInline(TextInputs, RoleRulesInline, admin.TabularInline):
     model = Reference
     form = ReferenceForm
-    extra = 1
+    extra = 0
     fields = ["title", "outlet", "published_on", "url", "accessed_on", "order"]
 
 
@@ -112,7 +118,7 @@ class ArticleAdmin(
     unpublish_service = staticmethod(
         lambda article, **kw: services.unpublish_article(article=article, **kw)
     )
-    paste_kinds = ("references",)
+    paste_kinds = ("references", "related")
     form = ArticleForm
     list_display = ["title", "story", "status", "published_at", "featured_at"]
     list_filter = ["status", "categories", "tags", "story"]

@@ -1,7 +1,9 @@
 """
-"Paste a list": the story's timeline and the article's references typed as the post has them
-(``2010 October 9 — …``, one per line), read with the import's parser (timeline.imports.lines),
-shown row by row with the lines that did not parse marked, then written through the services.
+"Paste a list": the story's timeline, the article's references and related posts typed as the
+post has them (``2010 October 9 — …``, ``RELATED POST: Title — https://…``, one per line), read
+with the import's parser (timeline.imports.lines), shown row by row with the lines that did not
+parse marked, then written through the services. A related post is matched to an article of
+this site (timeline.admin.related_lines), else kept as an external link with its text.
 """
 
 from django import forms
@@ -12,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from timeline import dates, services
+from timeline.admin import related_lines
 from timeline.imports import lines
 
 
@@ -22,11 +25,11 @@ class PasteForm(forms.Form):
     )
 
 
-def _timeline_rows(text):
+def _timeline_rows(text, obj):
     return [{"ok": isinstance(row, lines.DatedLine), "row": row} for row in lines.parse_list(text)]
 
 
-def _reference_rows(text):
+def _reference_rows(text, obj):
     found = []
     for raw in text.splitlines():
         if raw.strip():
@@ -63,9 +66,24 @@ def _write_references(article, rows, user):
         )
 
 
+def _write_related(article, rows, user):
+    start = article.related_links.count()
+    for n, row in enumerate(rows):
+        services.add_related_link(
+            article=article,
+            target=row.target,
+            url=row.href,
+            label=row.label,
+            order=start + n,
+            user=user,
+            reason="Pasted related posts",
+        )
+
+
 KINDS = {
     "timeline": ("timeline entries", _timeline_rows, _write_timeline),
     "references": ("references", _reference_rows, _write_references),
+    "related": ("related posts", related_lines.rows, _write_related),
 }
 
 
@@ -85,7 +103,8 @@ class PasteAList:
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["paste_kinds"] = self.paste_kinds if obj is not None else ()
+        kinds = self.paste_kinds if obj is not None else ()
+        context["paste_kinds"] = [(kind, KINDS[kind][0]) for kind in kinds]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def paste_view(self, request, object_id, kind):
@@ -98,7 +117,7 @@ class PasteAList:
         form = PasteForm(request.POST or None)
         rows = []
         if request.method == "POST" and form.is_valid():
-            rows = read(form.cleaned_data["lines"])
+            rows = read(form.cleaned_data["lines"], obj)
             if "confirm" in request.POST and rows and all(r["ok"] for r in rows):
                 with transaction.atomic():
                     write(obj, [r["row"] for r in rows], request.user)
@@ -114,6 +133,7 @@ class PasteAList:
             "form": form,
             "rows": rows,
             "kind": kind,
+            "noun": noun,
             "unread": sum(1 for r in rows if not r["ok"]),
         }
         return TemplateResponse(request, "admin/timeline/paste/paste.html", context)

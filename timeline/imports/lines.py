@@ -1,7 +1,7 @@
 """
 Lines of the form ``date — text``, as editors write timelines, reference lists and related
 links: the parser the WordPress import uses for a post's TIMELINE section, and the admin's
-"paste a list" box reuses.
+"paste a list" box reuses (for related posts too: ``RELATED POST: Title — https://…``).
 
 A line is a dated entry when the part before its first dash (em dash, en dash, or a hyphen with
 a space either side) is a date :func:`timeline.dates.parse` understands. Later dashes belong to
@@ -21,6 +21,9 @@ _SEPARATOR = re.compile(r"\s+(?:—|\u2013|-{1,2})\s+")
 _TIGHT_SEPARATOR = re.compile(r"\s*(?:—|\u2013)\s*")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
+# "RELATED POST: …" as WordPress posts have it (structure.py reads the same marker), and the
+# bullets or numbers a list pasted from a page may keep.
+_RELATED_MARKER = re.compile(r"^(?:[-*•]\s+|\d+[.)]\s+)?(?:related(?: posts?)?\s*:\s*)?", re.I)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,6 +39,14 @@ class UnreadLine:
 
     text: str
     reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class RelatedLine:
+    """A related post as written: its text (may be empty for a bare address) and address."""
+
+    text: str
+    url: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +83,29 @@ def parse_list(text: str) -> list[DatedLine | UnreadLine]:
         dated = parse_dated_line(line)
         found.append(dated or UnreadLine(line, "The line does not start with a date and a dash."))
     return found
+
+
+def parse_related(line: str) -> RelatedLine | UnreadLine:
+    """
+    ``RELATED POST: Title — https://…``, ``Title (https://…)``, a bare address, or a title
+    alone (for an article of this site): the text as written and the address, if any.
+    """
+    written = " ".join(line.split())
+    line = _RELATED_MARKER.sub("", written, count=1)
+    url = ""
+    if found := _URL.search(line):
+        url = found.group(0).rstrip(".,;")
+        line = (line[: found.start()] + line[found.start() + len(url) :]).strip()
+        line = re.sub(r"\(\s*\)|\[\s*\]", "", line)
+    text = line.strip(" :.,;—\u2013-").strip()
+    if not text and not url:
+        return UnreadLine(written, "Give the post's title or its address.")
+    return RelatedLine(text=text, url=url)
+
+
+def parse_related_list(text: str) -> list[RelatedLine | UnreadLine]:
+    """Every non-blank line of a pasted list of related posts, in order."""
+    return [parse_related(raw) for raw in text.splitlines() if raw.strip()]
 
 
 def parse_reference(text: str, url: str = "") -> Reference:
