@@ -31,6 +31,16 @@ def register_m2m(through, keys_of_change):
     m2m_changed.connect(_relations_changed, sender=through, dispatch_uid=f"httpcache:{through}")
 
 
+def keys_of(instances):
+    """The keys of every page that shows these rows: for writes that bypass the signals."""
+    keys = set()
+    for instance in instances:
+        keys_of_row = _KEYS_OF.get(type(instance))
+        if keys_of_row is not None:
+            keys |= keys_of_row(instance)
+    return keys
+
+
 def _schedule(keys, using):
     if keys:
         purge.schedule(keys, using=using)

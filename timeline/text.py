@@ -8,6 +8,7 @@ no script, style, event handler or foreign frame reaches a reader's page.
 
 import html as html_lib
 import re
+import threading
 
 import markdown
 import nh3
@@ -31,12 +32,26 @@ def clean_html(html: str) -> str:
     )
 
 
+_local = threading.local()
+
+
+def _markdown():
+    """This thread's converter: building one costs as much as a conversion, so it is reused
+    (reset between texts, as Python-Markdown documents; an instance is not thread-safe)."""
+    converter = getattr(_local, "markdown", None)
+    if converter is None:
+        converter = _local.markdown = markdown.Markdown(
+            extensions=["sane_lists", "smarty"], output_format="html"
+        )
+    return converter
+
+
 def render_markdown(text: str) -> str:
     """Markdown to sanitised HTML. Raw HTML in the source is escaped by the cleaner, not run."""
     if not text:
         return ""
     # Headings inside an article start at h2: the page's only h1 is the title.
-    html = markdown.markdown(text, extensions=["sane_lists", "smarty"], output_format="html")
+    html = _markdown().reset().convert(text)
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return _image_slots(clean_html(html))
 

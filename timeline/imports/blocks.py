@@ -10,11 +10,12 @@ iframes) as they are; this module does the same.
 """
 
 import dataclasses
+import functools
 import html as html_lib
 import re
 from urllib.parse import urlsplit
 
-from timeline.text import html_to_text
+from timeline import text as text_module
 
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.S)
 _BLOCK_START = re.compile(
@@ -50,6 +51,19 @@ PROVIDERS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
+def html_to_text(html: str) -> str:
+    """timeline.text.html_to_text, remembered: a post's fragments are read several times."""
+    if "<" not in (html or ""):  # no tag to strip: the same text, without the HTML parser
+        return " ".join(html_lib.unescape(html or "").split())
+    return text_module.html_to_text(html)
+
+
+@functools.cache
+def _closing(tag: str) -> re.Pattern:
+    return re.compile(rf"<(/?){tag}\b[^>]*>", re.I)
+
+
 @dataclasses.dataclass
 class Block:
     kind: str  # paragraph, heading, quote, list, embed, other
@@ -58,7 +72,7 @@ class Block:
     url: str = ""
     title: str = ""
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
         return html_to_text(self.html)
 
@@ -102,9 +116,8 @@ def split(content: str) -> list[Block]:
 
 def _element_end(content: str, tag: str, start: int) -> tuple[int, str]:
     """Where the element opened just before ``start`` closes, counting nested same tags."""
-    pattern = re.compile(rf"<(/?){tag}\b[^>]*>", re.I)
     depth = 1
-    for match in pattern.finditer(content, start):
+    for match in _closing(tag).finditer(content, start):
         depth += -1 if match.group(1) else 1
         if depth == 0:
             return match.end(), content[start : match.start()]

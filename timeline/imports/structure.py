@@ -18,8 +18,9 @@ import re
 from timeline import dates
 from timeline.imports import blocks as blocks_module
 from timeline.imports import lines
+from timeline.imports.blocks import html_to_text
 from timeline.imports.provenance import Provenance, parse_provenance
-from timeline.text import clean_html, html_to_text
+from timeline.text import clean_html
 
 _UPDATE = re.compile(
     r"^\s*(?P<marker>update|correction|editor[\u2019']s note)\b\s*"
@@ -398,14 +399,26 @@ def _text_positions(html: str) -> list[int]:
     return found[: len(html_to_text(html))]
 
 
+_LABEL_DASH = re.compile(r"\s*(?:—|\u2013|-{1,2})\s*")
+
+
+def _plain(html: str) -> bool:
+    """Text with no markup, its spaces already as html_to_text leaves them."""
+    return "<" not in html and "&" not in html and html == " ".join(html.split())
+
+
 def _after_prefix(html: str, length: int) -> str:
     """``html`` without the first ``length`` characters of its text."""
+    if _plain(html):
+        return html[length:]
     positions = _text_positions(html)
     return html[positions[length] :] if length < len(positions) else ""
 
 
 def _before_suffix(html: str, length: int) -> str:
     """``html`` without the last ``length`` characters of its text."""
+    if _plain(html):
+        return html[: len(html) - length] if length < len(html) else ""
     positions = _text_positions(html)
     cut = len(positions) - length
     return html[: positions[cut]] if cut > 0 else ""
@@ -413,5 +426,6 @@ def _before_suffix(html: str, length: int) -> str:
 
 def _after_label(line: str, label: str) -> str:
     """The entry's text as HTML: the line without its date label and dash."""
-    match = re.match(rf"{re.escape(label)}\s*(?:—|\u2013|-{{1,2}})\s*", html_to_text(line))
+    text = html_to_text(line)
+    match = _LABEL_DASH.match(text, len(label)) if text.startswith(label) else None
     return clean_html(_after_prefix(line, match.end()) if match else line).strip()

@@ -15,9 +15,10 @@ imports post by post, then points related links at posts imported later in the s
 """
 
 import dataclasses
-import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -32,16 +33,19 @@ from timeline.models import (
     EditionStatus,
     ImportedPost,
     Quote,
-    RelatedLink,
     Status,
     Story,
     Tag,
 )
-from timeline.services import content
+from timeline.services import content, import_batch, import_rows
 from timeline.services.base import save
 from timeline.services.editions import free_edition_key
 
-REASON = "Imported from WordPress"
+REASON = import_rows.REASON
+_link_key = import_rows.link_key
+
+
+BATCH = 200  # new posts per transaction
 
 
 @dataclasses.dataclass
@@ -50,12 +54,17 @@ class Totals:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    failed: list = dataclasses.field(default_factory=list)  # (slug, why), not imported
 
     def line(self) -> str:
-        return (
+        line = (
             f"{self.read} posts read: {self.created} created, {self.updated} updated, "
             f"{self.unchanged} unchanged."
         )
+        if self.failed:
+            why = "; ".join(f"{slug}: {error}" for slug, error in self.failed)
+            line += f" {len(self.failed)} not imported ({why})."
+        return line
 
 
 def check_file(path, *, only=frozenset()) -> int:
@@ -64,23 +73,72 @@ def check_file(path, *, only=frozenset()) -> int:
 
 
 def import_file(path, *, user=None, only=frozenset(), on_comments=None, progress=None) -> Totals:
-    """Check the whole file, then import its posts one transaction each; see the module doc."""
+    """
+    Check the whole file, then import its posts: new ones a batch at a time (import_batch),
+    those imported before one transaction each (import_post); see the module doc.
+    """
     total = check_file(path, only=only)
     totals = Totals()
+    batch, keys = [], set()
+
+    def flush():
+        _import_batch(batch, totals, user=user, on_comments=on_comments)
+        batch.clear()
+        keys.clear()
+        if progress:
+            progress(totals, total)
+
     for item in wxr.read(path):
         if only and item.slug not in only:
             continue
-        outcome = import_post(item, user=user, on_comments=on_comments)
-        totals.read += 1
-        setattr(totals, outcome, getattr(totals, outcome) + 1)
-        if progress:
-            progress(totals, total)
+        if (item.site, item.wp_id) in keys:
+            flush()  # the same post twice: the second finds the first, as post by post
+        keys.add((item.site, item.wp_id))
+        batch.append(item)
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
     link_imported_targets(user=user)
     return totals
 
 
-def _link_key(url: str) -> str:
-    return url.split("://", 1)[-1].rstrip("/").removeprefix("www.")
+def _import_batch(items, totals, *, user, on_comments):
+    """Unchanged posts skipped, changed ones updated, new ones built then written together."""
+    match = Q(pk__in=[])
+    for site in {item.site for item in items}:
+        ids = [item.wp_id for item in items if item.site == site]
+        match |= Q(site=site, wp_id__in=ids)
+    digests = {
+        (site, wp_id): digest
+        for site, wp_id, digest in ImportedPost.objects.filter(match).values_list(
+            "site", "wp_id", "digest"
+        )
+    }
+    story_defaults = {"time_zone": Story._meta.get_field("time_zone").get_default()}
+
+    def build(item):
+        return import_rows.build(item, story_defaults=story_defaults)
+
+    new = []
+    for item in items:
+        totals.read += 1
+        key = (item.site, item.wp_id)
+        if key in digests:
+            if digests.get(key) == plan_module.digest(item):
+                totals.unchanged += 1
+                continue
+            totals.updated += import_post(item, user=user, on_comments=on_comments) == "updated"
+            continue
+        try:
+            new.append(build(item))
+        except ValidationError as exc:
+            totals.failed.append((item.slug or str(item.wp_id), "; ".join(exc.messages)))
+    written, failed = import_batch.write(
+        new, rebuild=lambda post: build(post.item), user=user, on_comments=on_comments
+    )
+    totals.created += len(written)
+    totals.failed += failed
 
 
 @transaction.atomic
@@ -263,13 +321,7 @@ def _quotes(article, planned, user):
         )
 
 
-def _moment(value, fallback):
-    """A parsed date as a moment in the site's zone (noon when no time is known)."""
-    if value is None:
-        return fallback, False
-    time = value.time or dt.time(12, 0)
-    naive = dt.datetime.combine(value.lower, time)
-    return timezone.make_aware(naive, timezone.get_current_timezone()), value.time is not None
+_moment = import_rows.moment
 
 
 def _updates(article, planned, item, user):
@@ -365,13 +417,7 @@ def _parts(article, planned, user):
 
 def link_imported_targets(*, user=None):
     """Related links to a post imported after the post that links to it: point them at it."""
-    imported = dict(ImportedPost.objects.values_list("link", "article_id"))
-    for link in RelatedLink.objects.filter(target__isnull=True, article__imported__isnull=False):
-        target = imported.get(_link_key(link.url))
-        if target and target != link.article_id:
-            with transaction.atomic():
-                link.target_id, link.url = target, ""
-                save(link, user=user, reason=REASON)
+    return import_batch.link_imported_targets(user=user)
 
 
 def _editions(article, planned, user):
@@ -424,19 +470,12 @@ def record_past_edition(
 
     `went_live_on` (a date) when the day is known, else only the year is shown.
     """
-    day = went_live_on or dt.date(year, 1, 1)
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
-    edition = Edition(
+    edition = import_rows.past_edition(
         article=article,
-        kind=EditionKind.PAST,
         year=year,
         key=free_edition_key(article, year),
         title=title,
-        go_live_at=moment,
-        went_live_at=moment,
-        superseded_at=moment,
-        status=EditionStatus.SUPERSEDED,
+        went_live_on=went_live_on,
         archive_url=archive_url,
-        day_known=went_live_on is not None,
     )
     return save(edition, user=user, reason=reason)
