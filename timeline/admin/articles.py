@@ -1,21 +1,21 @@
 """Articles with their inlines (updates, quotes, related posts, embeds, references), updates."""
 
+from adminsortable2.admin import SortableInlineAdminMixin
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from editorial.admin_mixins import ArticleEditorTools, RoleRulesInline, viewer_of
 from timeline import permissions, services
-from timeline.admin.common import HistoryAdmin, PublishActions, TextInputs
+from timeline.admin.common import HistoryAdmin, PublishActions, TextInputs, admin_date
 from timeline.admin.forms import ArticleForm, ManualEditionForm, ReferenceForm, UpdateForm
 from timeline.admin.paste import PasteAList
 from timeline.admin.quotes import QuotePlacementInline
-from timeline.admin.rows import NewestRows, QuietRowsAdmin
+from timeline.admin.rows import NamedCellsInline, NewestRows, QuietRowsAdmin, SortableRows
 from timeline.models import Article, Embed, Reference, RelatedLink, Update
 from timeline.revisions.admin import RecentlyDeletedAdmin, RevisionsAdmin
 
@@ -37,6 +37,7 @@ class NewUpdateInline(TextInputs, RoleRulesInline, admin.StackedInline):
     max_num = 1  # one at a time: no "add another", so no hidden template form to render
     template = "admin/timeline/article/new_update_inline.html"
     verbose_name = "new update"
+    section = "Updates"  # its heading in the page's section nav
     verbose_name_plural = "new update"
     fields = ["kind", "dated_at", "date_label", "headline", "body", "status", "publish_at"]
 
@@ -71,20 +72,25 @@ class UpdateInline(TextInputs, RoleRulesInline, admin.StackedInline):
         return False
 
 
-class RelatedLinkInline(TextInputs, RoleRulesInline, admin.TabularInline):
+class RelatedLinkInline(
+    SortableInlineAdminMixin, NamedCellsInline, TextInputs, RoleRulesInline, admin.TabularInline
+):
     model = RelatedLink
     fk_name = "article"
     extra = 0
     autocomplete_fields = ["target"]
     fields = ["target", "url", "label", "order"]
     verbose_name_plural = "related posts"
+    section = "Links and media"  # its heading in the page's section nav (embeds follow)
 
     def get_queryset(self, request):
         # Each row is named by its target's title: read with the row, not one query each.
         return super().get_queryset(request).select_related("target")
 
 
-class EmbedInline(TextInputs, RoleRulesInline, admin.TabularInline):
+class EmbedInline(
+    SortableInlineAdminMixin, NamedCellsInline, TextInputs, RoleRulesInline, admin.TabularInline
+):
     model = Embed
     extra = 0
     fields = ["kind", "provider", "url", "title", "caption", "poster", "order"]
@@ -92,7 +98,9 @@ class EmbedInline(TextInputs, RoleRulesInline, admin.TabularInline):
     verbose_name_plural = "embedded media"
 
 
-class ReferenceInline(TextInputs, RoleRulesInline, admin.TabularInline):
+class ReferenceInline(
+    SortableInlineAdminMixin, NamedCellsInline, TextInputs, RoleRulesInline, admin.TabularInline
+):
     model = Reference
     form = ReferenceForm
     extra = 0
@@ -104,6 +112,7 @@ class ReferenceInline(TextInputs, RoleRulesInline, admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    SortableRows,
     PasteAList,
     QuietRowsAdmin,
     PublishActions,
@@ -120,7 +129,7 @@ class ArticleAdmin(
     )
     paste_kinds = ("references", "related")
     form = ArticleForm
-    list_display = ["title", "story", "status", "published_at", "featured_at"]
+    list_display = ["title", "story", "status", "published", "featured"]
     list_filter = ["status", "categories", "tags", "story"]
     list_select_related = ["story"]
     search_fields = ["title", "lede", "body", "slug"]
@@ -128,21 +137,32 @@ class ArticleAdmin(
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["story", "categories", "tags"]
     raw_id_fields = ["lead_image"]  # a picture's number in the library (the lookup opens it)
-    readonly_fields = ["published_at", "featured_at", "site_link", "editions_list"]
-    # In the order the page shows them.
+    readonly_fields = ["published", "featured", "site_link", "editions_list"]
+    change_form_template = "admin/timeline/article/change_form.html"
+    # The page's sections, in its order (the inlines come between content and timeline: see
+    # the template): the section nav at the top links to each; `late` ones follow the inlines.
     fieldsets = [
-        (None, {"fields": ["kicker", "title", "slug", "byline", "story", "site_link"]}),
         (
-            "Publication",
-            {"fields": ["status", "publish_at", "published_at", "featured_at", "recurring"]},
+            "Content",
+            {
+                "fields": [
+                    *("kicker", "title", "slug", "byline", "story", "site_link"),
+                    *("summary", "lede", "body", "lead_image", "categories", "tags"),
+                ]
+            },
         ),
-        ("Text", {"fields": ["summary", "lede", "body"]}),
-        ("Pictures", {"fields": ["lead_image"]}),
-        ("Timeline", {"fields": ["timeline_until"]}),
-        ("Filed under", {"fields": ["categories", "tags"]}),
-        ("Comments", {"fields": ["comments_open"]}),
-        ("Editions", {"fields": ["editions_list"]}),
-        ("History", {"fields": ["change_reason"]}),
+        ("Timeline", {"fields": ["timeline_until"], "classes": ["late"]}),
+        ("Editions", {"fields": ["editions_list"], "classes": ["late"]}),
+        (
+            "Publishing",
+            {
+                "fields": [
+                    *("status", "publish_at", "published", "featured", "recurring"),
+                    *("comments_open", "change_reason"),
+                ],
+                "classes": ["late"],
+            },
+        ),
     ]
     inlines = [
         NewUpdateInline,
@@ -193,6 +213,14 @@ class ArticleAdmin(
         }
         return TemplateResponse(request, "admin/timeline/cut_edition.html", context)
 
+    @admin.display(description="Published", ordering="published_at")
+    def published(self, obj):
+        return admin_date(obj.published_at)
+
+    @admin.display(description="Featured", ordering="featured_at")
+    def featured(self, obj):
+        return admin_date(obj.featured_at)
+
     @admin.display(description="On the site")
     def site_link(self, obj):
         if obj is None or obj.pk is None:
@@ -234,9 +262,9 @@ class ArticleAdmin(
                         e.title,
                         e.get_kind_display(),
                         e.get_status_display().lower(),
-                        f" (goes live {timezone.localtime(e.go_live_at):%d %b %Y %H:%M})"
+                        f" (goes live {admin_date(e.go_live_at)})"
                         if e.went_live_at is None
-                        else f" ({timezone.localtime(e.went_live_at):%d %b %Y %H:%M})",
+                        else f" ({admin_date(e.went_live_at)})",
                     )
                     for e in editions
                 ),

@@ -7,6 +7,7 @@ and the publish/unpublish actions that go through timeline.services (PublishActi
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from editorial.admin_mixins import RoleRulesAdmin
@@ -17,6 +18,14 @@ from timeline.services import save_edited
 
 # Fields of a form that are about the save, not the object.
 _FORM_ONLY = {"change_reason", "version"}
+
+
+def admin_date(moment):
+    """A moment as the admin shows it: `13 Nov 2021, 21:16` in the site's zone ("—" if none)."""
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b %Y, %H:%M}"
 
 
 def edited(form):

@@ -2,18 +2,22 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.utils.html import format_html
 
 from editorial.admin_mixins import RoleRulesInline
 from timeline import body_anchors
 from timeline.admin.common import TextInputs
+from timeline.admin.rows import NamedCellsInline
 from timeline.models import QuotePlacement, Update
 
 
 class QuotePlacementForm(forms.ModelForm):
     """The places in the body are offered from the body as saved (a list, not a number)."""
 
-    article = None  # set per request by the inline (get_formset)
+    article = None  # set per request by the inline (get_formset), with the two lists below
+    places = ()  # the body's headings and paragraphs, read once for every row
+    update_choices = ()  # the article's updates, read once for every row
 
     class Meta:
         model = QuotePlacement
@@ -21,9 +25,7 @@ class QuotePlacementForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        article = self.article
-        html = article.body_html if article is not None else ""
-        places = body_anchors.choices(html)
+        places = list(self.places)
         current = self.instance.anchor
         if current and current not in dict(places):
             places.append((current, f"{body_anchors.label_of(current)} (no longer in the body)"))
@@ -33,28 +35,49 @@ class QuotePlacementForm(forms.ModelForm):
             required=False,
             help_text="The heading or paragraph it follows; it stays there when the body changes.",
         )
-        updates = Update.objects.filter(article=article) if article is not None else None
-        self.fields["update"].queryset = updates if updates is not None else Update.objects.none()
-        self.fields["update"].label_from_instance = lambda u: (
-            f"{u.local_date:%d %b %Y} — {u.headline or u.get_kind_display()}"
+        article = self.article
+        update = self.fields["update"]
+        update.queryset = (
+            Update.objects.filter(article=article) if article else Update.objects.none()
         )
+        # Shown from the list read once; a posted key is still checked against the queryset.
+        update.choices = [("", update.empty_label), *self.update_choices]
 
 
-class QuotePlacementInline(TextInputs, RoleRulesInline, admin.TabularInline):
+def update_label(update):
+    return f"{update.local_date:%d %b %Y} — {update.headline or update.get_kind_display()}"
+
+
+class QuotePlacementInline(NamedCellsInline, TextInputs, RoleRulesInline, admin.TabularInline):
     model = QuotePlacement
     form = QuotePlacementForm
-    extra = 1
+    extra = 0
     autocomplete_fields = ["quote"]
     ordering = ["placement", "order", "pk"]
     fields = ["quote", "placement", "update", "anchor", "order", "where_shown"]
     readonly_fields = ["where_shown"]
     verbose_name = "quote"
+    section = "Quotes"  # its heading in the page's section nav
     verbose_name_plural = "quotes (at the top, by an update, in the body)"
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = type("PlacementForm", (formset.form,), {"article": obj})
+        attrs = {"article": obj}
+        if obj is not None and obj.pk is not None:
+            attrs["places"] = body_anchors.choices(obj.body_html)
+            updates = Update.objects.filter(article=obj).only(
+                "pk", "dated_at", "headline", "kind", "article_id"
+            )
+            attrs["update_choices"] = [(u.pk, update_label(u)) for u in updates]
+        formset.form = type("PlacementForm", (formset.form,), attrs)
         return formset
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "update" and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            # One of this article's updates, picked from a short list: no add/change links.
+            field.widget = field.widget.widget
+        return field
 
     @admin.display(description="shown")
     def where_shown(self, placement):

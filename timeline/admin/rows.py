@@ -6,9 +6,13 @@ Inline rows that cost what the editor changed, not what the page holds.
   row, and a save costs the same whether the article has 3 updates or 50.
 - NewestRows: a formset that shows only the newest rows open (the others are listed with a link
   to their own page), and on a save reads back exactly the rows the form carried.
+- NamedCells: in a table of rows each input is named for screen readers (the column heading is
+  not its label).
 """
 
-from django.forms.utils import ErrorDict
+from adminsortable2.admin import SortableAdminBase
+from django import forms
+from django.forms.utils import ErrorDict, pretty_name
 
 
 class UnchangedRowSkipsChecks:
@@ -76,3 +80,44 @@ class NewestRows:
             return []
         keys = (self.data.get(f"{self.prefix}-{n}-{name}", "") for n in range(min(count, 100)))
         return [int(key) for key in keys if key.isdigit()]
+
+
+class NamedCells:
+    """
+    A formset shown as a table: each visible input carries an aria-label (its column and row,
+    "Title, reference 2"), as a table's heading cell labels nothing for assistive technology.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = "new" if index is None else index + 1
+        noun = self.model._meta.verbose_name
+        for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            label = field.label or pretty_name(name)
+            field.widget.attrs["aria-label"] = f"{label}, {noun} {row}"
+
+
+class NamedCellsInline:
+    """Mixed into a TabularInline: its formset is NamedCells, in the compact row template."""
+
+    template = "admin/timeline/article/tabular.html"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (NamedCells, formset), {})
+
+
+class SortableRows(SortableAdminBase):
+    """
+    django-admin-sortable2 on a page's short ordered lists (drag a row, or its arrows), with
+    the package's script and style; the page's list keeps Django's own actions script (the
+    package swaps it for a copy made per Django version, and has none for this one).
+    """
+
+    @property
+    def media(self):
+        media = super(SortableAdminBase, self).media
+        script = "adminsortable2/js/adminsortable2.min.js"
+        return media + forms.Media(css={"all": ["adminsortable2/css/sortable.css"]}, js=[script])
