@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.db import connection
+from django.http import QueryDict
 from django.template import loader
 from django.test import override_settings
 from django.urls import reverse
@@ -30,9 +31,11 @@ from tests.factories import (
     make_user,
     place_quote,
 )
+from tests.pages import Elements
 from tests.test_images_support import make_image, memory_media
 from timeline import body_anchors, selectors
 from timeline.models import Placement, SiteSettings, Status, UpdateKind
+from timeline.site.filters import TimelineFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -699,6 +702,42 @@ class TestQueryCounts:
             return len(captured)
 
         assert count(0, 2) == count(2, 20)
+
+
+class TestTimelineFilterTagField:
+    """
+    The filter page writes its tag <select> itself (one loop over the story's tags, not a
+    widget template per option): it must say what the form's own widget says.
+    """
+
+    @pytest.mark.parametrize(
+        "query", [{}, {"tag": "fire"}, {"tag": "no-such-tag"}], ids=["none", "chosen", "invalid"]
+    )
+    def test_the_tag_field_is_the_forms_own(self, client, query):
+        story = make_story()
+        make_article(story=story)
+        for name in ("Fire", "Ash", "Rain & snow <b>"):
+            entry = make_entry(story, "1986-04-26", text=name)
+            entry.tags.add(make_tag(name=name, slug=name.split()[0].lower()))
+        response = client.get(
+            reverse("timeline:story_timeline", kwargs={"slug": story.slug}), query
+        )
+        assert response.status_code == (400 if query.get("tag") == "no-such-tag" else 200)
+
+        data = QueryDict(mutable=True)
+        data.update(query)
+        filterset = TimelineFilter(data, queryset=selectors.timeline_entries(story), story=story)
+        filterset.is_valid()
+        expected = _elements(filterset.form["tag"].as_field_group())
+        page = _elements(response.content.decode())
+        start = page.index(expected[0])
+        assert page[start : start + len(expected)] == expected
+        assert len(expected) == 6 + 2 * bool(filterset.errors)  # label, select, 4 options; error
+
+
+def _elements(html):
+    """Every element as (name, attributes, its text with whitespace collapsed)."""
+    return [(name, attrs, " ".join(text.split())) for name, attrs, text in Elements(html).elements]
 
 
 class TestTimelineFragment:
