@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Kind, Notice, NoticePreference
+from timeline.models import SiteSettings
 
 DIGEST_EVERY = dt.timedelta(days=1)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -93,7 +94,7 @@ def deliver(pks, *, now=None):
         if not _claim([notice.pk], now):
             continue
         send_mail(
-            subject=f"[{settings.NEWSROOM['name']}] {notice.title}",
+            subject=f"[{SiteSettings.load().name}] {notice.title}",
             message=_text(notice),
             from_email=None,
             recipient_list=[user.email],
@@ -167,7 +168,7 @@ def send_digests(*, now=None):
         Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=now)
         body = "\n\n".join(_text(n, with_unsubscribe=False) for n in notices)
         send_mail(
-            subject=f"[{settings.NEWSROOM['name']}] {len(notices)} notice(s) for you",
+            subject=f"[{SiteSettings.load().name}] {len(notices)} notice(s) for you",
             message=body,
             from_email=None,
             recipient_list=[pref.user.email],

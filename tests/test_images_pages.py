@@ -16,6 +16,7 @@ from tests.factories import make_article, make_embed, make_entry, make_update
 from tests.test_images_renditions import open_rendition
 from tests.test_images_support import make_image, memory_media
 from tests.test_views import Tags, html_of
+from timeline.models import SiteSettings
 from timeline.site import surrogate_keys
 from timeline.text import image_ids, render_markdown
 
@@ -131,6 +132,7 @@ class TestCacheAndQueries:
 
         def count(article):
             cache.clear()
+            SiteSettings.load()  # cached apart, its one cold read pinned in test_site_settings
             with django_assert_max_num_queries(8) as captured:
                 html_of(client, article.get_absolute_url())
             return len(captured)

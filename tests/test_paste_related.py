@@ -87,6 +87,15 @@ class TestMatching:
             (None, "https://bare.example/x", "https://bare.example/x"),
         ]
 
+    def test_a_long_bare_address_is_its_own_label_cut_to_fit(self):
+        url = "https://elsewhere.example/" + "a" * 400
+        row = related_lines.rows(url, make_article())[0]["row"]
+        assert row.href == url and row.label == url[:300]
+
+    def test_an_address_that_is_not_a_web_address_is_marked(self):
+        rows = related_lines.rows("Odd https://-bad-.example/x", make_article())
+        assert rows[0]["ok"] is False and "not a valid web address" in rows[0]["row"].reason
+
     def test_unknown_or_ambiguous_titles_and_the_article_itself_are_marked(self):
         article = make_article(title="Itself")
         make_article(title="Twice")

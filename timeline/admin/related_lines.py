@@ -35,7 +35,7 @@ class Related:
         """The text as written, unless it only repeats the target's title (which may change)."""
         if self.target is not None and self.text.casefold() == self.target.title.casefold():
             return ""
-        return self.text or self.href
+        return (self.text or self.href)[:_LABEL_LENGTH]
 
     @property
     def shown(self):
@@ -103,7 +103,7 @@ def _row(line, found, article):
         if target is None:
             if not _valid_url(line.url):
                 return _unread(written, "The address is not a valid web address.")
-            related = Related(text=line.text[:_LABEL_LENGTH], href=line.url)
+            related = Related(text=line.text, href=line.url)
             return {"ok": True, "row": related}
     else:
         named = found.named(line.text)
@@ -114,7 +114,7 @@ def _row(line, found, article):
         target = named[0]
     if target.pk == article.pk:
         return _unread(written, "This is the article itself.")
-    return {"ok": True, "row": Related(text=line.text[:_LABEL_LENGTH], target=target)}
+    return {"ok": True, "row": Related(text=line.text, target=target)}
 
 
 def _unread(text, reason):

@@ -20,6 +20,8 @@ from timeline.models.common import validate_time_zone
 
 # Versioned: a deploy that adds a field never reads a copy cached without it.
 CACHE_KEY = "site-settings:v1"
+# A write that bypasses save() (loaddata, QuerySet.update) shows within the hour.
+MAX_AGE = 3600
 FIELDS = ("name", "follow_line", "social_handle", "social_url", "time_zone")
 DEFAULT_FOLLOW_LINE = (
     "We come back to this story on every anniversary. Follow us for each new update:"
@@ -87,7 +89,7 @@ class SiteSettings(models.Model):
             row = cls.objects.filter(pk=1).values(*FIELDS).first()
             # False, not None, for "no row yet": a miss is told apart from a cached absence.
             stored = row or False
-            cache.set(CACHE_KEY, stored, timeout=None)
+            cache.set(CACHE_KEY, stored, timeout=MAX_AGE)
         # No row: the server's settings, read now (they may differ per test or deploy).
         return cls(pk=1, **(stored or defaults()))
 
