@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    # Drag ordering of an article's short lists (its script and style are static files).
+    "adminsortable2",
     # Admin sign-in throttling; its database handler shares the count across app servers.
     "axes",
     # Site-wide commands (loaddata that restores history as dumped).
