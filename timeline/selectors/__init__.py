@@ -26,6 +26,7 @@ from timeline.selectors.articles import (
     past_edition,
 )
 from timeline.selectors.timelines import (
+    TIMELINE_FIELDS,
     story_timeline,
     timeline_version,
     timeline_version_of,
@@ -126,9 +127,11 @@ def story_for_timeline(*, slug):
 def timeline_entries(story):
     """
     The story's entries in date order, lazily: the filter page narrows and paginates them.
-    Each entry's picture rides along (a join, not a query per entry).
+    Each entry's picture rides along (a join, not a query per entry), with what the timeline
+    partial prints and no more, as on the article page.
     """
-    return TimelineEntry.objects.filter(story=story).chronological().select_related("image")
+    entries = TimelineEntry.objects.filter(story=story).chronological()
+    return entries.select_related("image").only(*TIMELINE_FIELDS)
 
 
 def with_story(entries, story):
@@ -249,6 +252,7 @@ def on_this_day(*, month, day, today):
         public_timeline_entries()
         .filter(on_days, date_precision=dates.Precision.DAY)
         .select_related("story", "image")
+        .only(*ENTRY_WITH_STORY_FIELDS)
         .order_by(*NOTABLE_FIRST, "date_lower", F("date_time").asc(nulls_first=True), "pk"),
         ON_THIS_DAY_LIMITS["entries"],
     )
@@ -261,6 +265,7 @@ def on_this_day(*, month, day, today):
         latest_articles()
         .filter(event_days)
         .select_related("story")
+        .only(*CARD_FIELDS, "story__event_date")
         .order_by("story__event_date", "title", "pk"),
         ON_THIS_DAY_LIMITS["articles"],
     )
@@ -268,6 +273,7 @@ def on_this_day(*, month, day, today):
         public_timeline_entries()
         .filter(date_precision=dates.Precision.MONTH, date_lower__month=month)
         .select_related("story", "image")
+        .only(*ENTRY_WITH_STORY_FIELDS)
         .order_by(*NOTABLE_FIRST, "date_lower", "-date_upper", "pk"),
         ON_THIS_DAY_LIMITS["month_entries"],
     )
@@ -292,6 +298,13 @@ def on_this_day(*, month, day, today):
 # the page shows the most notable (key moments first, then the oldest) and says there are more.
 # Each list is then read off an index (timelineentry_on_day_idx, timelineentry_in_month_idx).
 ON_THIS_DAY_LIMITS = {"entries": 100, "articles": 30, "month_entries": 50}
+# What those rows are read with: an entry as the timeline partial prints it (and sorted), with its
+# story's title, link and zone; an article as a card prints it. Not the stories' other columns
+# nor the articles' bodies, which a card never shows (tens of kilobytes each at scale).
+ENTRY_WITH_STORY_FIELDS = [
+    *TIMELINE_FIELDS, "date_upper", "date_time", "story__title", "story__slug", "story__time_zone"
+]  # fmt: skip
+CARD_FIELDS = ["id", "slug", "title", "kicker", "summary", "published_at", "story"]
 NOTABLE_FIRST = ("-is_key_moment",)
 
 
