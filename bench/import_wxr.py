@@ -5,12 +5,17 @@ updates and timelines), import it into a scratch database, print the time and pe
     .venv/bin/python bench/import_wxr.py [N] [--keep PATH]
 
 Budget (issue 11): under 2 minutes and under 300 MB for 10,000 posts. Peak memory is the
-process's maximum resident set (ru_maxrss), Django and the database driver included. The
-second import of the same file (nothing changed: every post skipped by its digest) is timed
-too. DATABASE_URL picks the database (a scratch SQLite file by default).
+process's maximum resident set (ru_maxrss), Django and the database driver included, plus the
+largest of its children's (the import builds posts in a second process for a large file; the
+sum is an upper bound, as the two share pages). CPU seconds (both processes) are printed next
+to the wall-clock time: on a shared machine they say what the import costs when others wait.
+The second import of the same file (nothing changed: every post skipped by its digest) is
+timed too. The database is a scratch one: a new SQLite file, or, when DATABASE_URL names a
+PostgreSQL database, a test_<name> database created for the run and dropped after it.
 """
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -92,20 +97,48 @@ def main() -> None:
     generate(path, args.posts)
     print(f"export: {args.posts} posts, {path.stat().st_size / 1_048_576:.1f} MB ({path})")
 
+    scratch_postgres = not os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite")
     _django.setup()
+    from django.db import connection
+
     from timeline.services import imports
 
-    started = time.perf_counter()
-    totals = imports.import_file(path)
-    first = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"first import: {first:.1f} s, {totals.line()}")
-    started = time.perf_counter()
-    again = imports.import_file(path)
-    print(f"second import: {time.perf_counter() - started:.1f} s, {again.line()}")
-    print(f"peak memory (max RSS of the process): {peak:.0f} MB")
-    within = first < 120 and peak < 300
+    if scratch_postgres:  # never the named database itself: a test_<name> copy, dropped after
+        connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    try:
+        first, totals = timed(lambda: imports.import_file(path))
+        peak = _peak_mb()
+        print(f"first import: {first[0]:.1f} s ({first[1]:.1f} CPU s), {totals.line()}")
+        again_time, again = timed(lambda: imports.import_file(path))
+        print(f"second import: {again_time[0]:.1f} s ({again_time[1]:.1f} CPU s), {again.line()}")
+    finally:
+        if scratch_postgres:
+            connection.creation.destroy_test_db(
+                connection.settings_dict["NAME"].removeprefix("test_"), verbosity=0
+            )
+    print(f"peak memory (max RSS of the process + its largest child): {peak:.0f} MB")
+    print(f"load average (1, 5, 15 min): {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+    within = first[0] < 120 and peak < 300
     print("budget (2 min, 300 MB):", "met" if within else "MISSED")
+
+
+def _cpu():
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _peak_mb():
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return (own + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
+def timed(run):
+    """((wall seconds, CPU seconds of this process and its children), run())"""
+    wall, cpu = time.perf_counter(), _cpu()
+    result = run()
+    return (time.perf_counter() - wall, _cpu() - cpu), result
 
 
 if __name__ == "__main__":

@@ -1,24 +1,24 @@
 """
 Write a WordPress export's posts as the app's own records (see timeline.imports for reading).
 
-One post, one transaction: :func:`import_post` writes a post's story, article and every part
-of it, or nothing. Each post is keyed by its site and WordPress post id (ImportedPost), so a
-second import of the same export finds it: an unchanged post (same digest) is skipped without a
-write; a changed one has its article brought in line and each kind of part rewritten only when
-it differs. Every history row says "Imported from WordPress".
+A post imported before, one transaction: :func:`import_post` writes a post's story, article
+and every part of it, or nothing. Each post is keyed by its site and WordPress post id
+(ImportedPost), so a second import of the same export finds it: an unchanged post (same digest)
+is skipped without a write; a changed one has its article brought in line and each kind of part
+rewritten only when it differs. Every history row says "Imported from WordPress".
 
 One story per post: a WordPress "On This Day" post is about one event, and its TIMELINE is that
 event's. Posts about the same event stay separate stories; an editor can merge them later.
 
 :func:`import_file` reads the whole file once to check it (a bad file changes nothing), then
-imports post by post, then points related links at posts imported later in the same file.
+imports it batch by batch (:mod:`.import_pipeline`): new posts are built in Python
+(:mod:`.import_rows`) and written a few hundred at a time (:mod:`.import_batch`: the same rows
+and history rows as import_post writes, with a savepoint per post when the database refuses
+a batch), posts imported before go through import_post; then related links are pointed at
+posts imported later in the same file.
 """
 
-import dataclasses
-
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -37,7 +37,7 @@ from timeline.models import (
     Story,
     Tag,
 )
-from timeline.services import content, import_batch, import_rows
+from timeline.services import content, import_batch, import_pipeline, import_rows
 from timeline.services.base import save
 from timeline.services.editions import free_edition_key
 
@@ -45,100 +45,26 @@ REASON = import_rows.REASON
 _link_key = import_rows.link_key
 
 
-BATCH = 200  # new posts per transaction
+Totals = import_pipeline.Totals
+check_file = import_pipeline.check_file
 
 
-@dataclasses.dataclass
-class Totals:
-    read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: list = dataclasses.field(default_factory=list)  # (slug, why), not imported
-
-    def line(self) -> str:
-        line = (
-            f"{self.read} posts read: {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged."
-        )
-        if self.failed:
-            why = "; ".join(f"{slug}: {error}" for slug, error in self.failed)
-            line += f" {len(self.failed)} not imported ({why})."
-        return line
-
-
-def check_file(path, *, only=frozenset()) -> int:
-    """Read the whole export without writing; the number of posts to import (WXRError if bad)."""
-    return sum(1 for item in wxr.read(path) if not only or item.slug in only)
-
-
-def import_file(path, *, user=None, only=frozenset(), on_comments=None, progress=None) -> Totals:
+def import_file(
+    path, *, user=None, only=frozenset(), on_comments=None, progress=None, parallel=None
+) -> Totals:
     """
-    Check the whole file, then import its posts: new ones a batch at a time (import_batch),
-    those imported before one transaction each (import_post); see the module doc.
+    Check the whole file, then import its posts batch by batch (import_pipeline): new ones
+    written together, those imported before through import_post; see the module doc.
     """
-    total = check_file(path, only=only)
-    totals = Totals()
-    batch, keys = [], set()
-
-    def flush():
-        _import_batch(batch, totals, user=user, on_comments=on_comments)
-        batch.clear()
-        keys.clear()
-        if progress:
-            progress(totals, total)
-
-    for item in wxr.read(path):
-        if only and item.slug not in only:
-            continue
-        if (item.site, item.wp_id) in keys:
-            flush()  # the same post twice: the second finds the first, as post by post
-        keys.add((item.site, item.wp_id))
-        batch.append(item)
-        if len(batch) >= BATCH:
-            flush()
-    if batch:
-        flush()
-    link_imported_targets(user=user)
-    return totals
-
-
-def _import_batch(items, totals, *, user, on_comments):
-    """Unchanged posts skipped, changed ones updated, new ones built then written together."""
-    match = Q(pk__in=[])
-    for site in {item.site for item in items}:
-        ids = [item.wp_id for item in items if item.site == site]
-        match |= Q(site=site, wp_id__in=ids)
-    digests = {
-        (site, wp_id): digest
-        for site, wp_id, digest in ImportedPost.objects.filter(match).values_list(
-            "site", "wp_id", "digest"
-        )
-    }
-    story_defaults = {"time_zone": Story._meta.get_field("time_zone").get_default()}
-
-    def build(item):
-        return import_rows.build(item, story_defaults=story_defaults)
-
-    new = []
-    for item in items:
-        totals.read += 1
-        key = (item.site, item.wp_id)
-        if key in digests:
-            if digests.get(key) == plan_module.digest(item):
-                totals.unchanged += 1
-                continue
-            totals.updated += import_post(item, user=user, on_comments=on_comments) == "updated"
-            continue
-        try:
-            new.append(build(item))
-        except ValidationError as exc:
-            totals.failed.append((item.slug or str(item.wp_id), "; ".join(exc.messages)))
-    written, failed = import_batch.write(
-        new, rebuild=lambda post: build(post.item), user=user, on_comments=on_comments
+    return import_pipeline.import_file(
+        path,
+        update=import_post,
+        user=user,
+        only=only,
+        on_comments=on_comments,
+        progress=progress,
+        parallel=parallel,
     )
-    totals.created += len(written)
-    totals.failed += failed
 
 
 @transaction.atomic
