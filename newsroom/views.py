@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.views import defaults
 
+from timeline.models import SiteSettings
+
 logger = logging.getLogger(__name__)
 
 
@@ -41,7 +43,8 @@ RETRY_AFTER_SECONDS = 5
 
 
 def _error_page(template_name, status, context=None):
-    context = {"newsroom": settings.NEWSROOM, **(context or {})}
+    # The site settings as cached, never read from the database that may be what failed.
+    context = {"newsroom": SiteSettings.cached(), **(context or {})}
     return HttpResponse(render_to_string(template_name, context), status=status)
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from newsroom.views import service_unavailable
 from tests.factories import make_article, make_role_user, make_user
 from timeline.models import SiteSettings, Story
 from timeline.models.site import CACHE_KEY
@@ -153,3 +154,16 @@ class TestSharedCache:
             row.name = "Renamed"
             row.save()
         assert any(keys.SITE_SETTINGS in batch for batch in purged)
+
+
+class TestErrorPages:
+    def test_the_database_down_page_names_the_newsroom_from_the_cache_alone(
+        self, django_assert_num_queries
+    ):
+        row = SiteSettings.get_or_create_row()
+        row.name = "The Evening Example"
+        row.save()
+        SiteSettings.load()  # cached, as on any served page
+        with django_assert_num_queries(0):
+            response = service_unavailable()
+        assert response.status_code == 503 and "The Evening Example" in response.text

@@ -94,6 +94,11 @@ class SiteSettings(models.Model):
         return cls(pk=1, **(stored or defaults()))
 
     @classmethod
+    def cached(cls):
+        """The settings without touching the database (error pages): cached, else defaults."""
+        return cls(pk=1, **(cache.get(CACHE_KEY) or defaults()))
+
+    @classmethod
     def get_or_create_row(cls):
         """The stored row, written from the defaults the first time an editor opens it."""
         row, _ = cls.objects.get_or_create(pk=1, defaults=defaults())
