@@ -96,7 +96,9 @@ class NamedCells:
             if field.widget.is_hidden:
                 continue
             label = field.label or pretty_name(name)
-            field.widget.attrs["aria-label"] = f"{label}, {noun} {row}"
+            # A related-object wrapper renders the widget it wraps, with that widget's attrs.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs["aria-label"] = f"{label}, {noun} {row}"
 
 
 class NamedCellsInline:
