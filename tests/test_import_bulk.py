@@ -96,9 +96,8 @@ def snapshot():
                     continue
                 if field.is_relation:
                     values[field.name] = labels.get(field.related_model, {}).get(value, value)
-                elif field.name == "id":
-                    base = _base(model)
-                    values["id"] = labels.get(base, {}).get(value, "-" if base is model else value)
+                elif field.name == "id":  # a history row's: the row it is the history of
+                    values["id"] = labels.get(_base(model), {}).get(value, "-")
                 else:
                     values[field.name] = value
             rows.append(repr(sorted(values.items())))
