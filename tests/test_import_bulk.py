@@ -12,6 +12,7 @@ from django.db import transaction
 
 from bench import import_wxr
 from comments.imports import import_comments
+from httpcache import purge
 from timeline.imports import wxr
 from timeline.models import (
     Article,
@@ -191,3 +192,22 @@ def test_a_post_that_fails_its_checks_is_reported_and_the_rest_imported(tmp_path
     assert not Article.objects.filter(slug="paris-attacks").exists()
     assert not Story.objects.filter(slug="paris-attacks").exists()
     assert Article.objects.filter(slug="chernobyl").exists()
+
+
+def test_what_a_batch_created_is_purged_once_after_commit(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """bulk_create sends no signal: the batch schedules its keys itself, in one delivery."""
+    settings.HTTP_CACHE = {**settings.HTTP_CACHE, "BACKEND": "varnish"}
+    settings.HTTP_CACHE["PURGE_URLS"] = ["http://127.0.0.1:9/"]
+    sent = []
+    monkeypatch.setattr(purge, "send", lambda keys: sent.append(set(keys)))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        imports.import_file(FIXTURES / "block_editor.xml")
+    assert len(callbacks) == 1 and len(sent) == 1
+    paris = Article.objects.get(slug="paris-attacks")
+    tags = [f"tag-{pk}" for pk in paris.tags.values_list("pk", flat=True)]
+    categories = [f"category-{pk}" for pk in paris.categories.values_list("pk", flat=True)]
+    story = paris.story_id
+    assert {f"article-{paris.pk}", f"story-{story}", f"timeline-{story}", "home"} <= sent[0]
+    assert {*tags, *categories, "otd-11-13"} <= sent[0]

@@ -101,13 +101,11 @@ def _write(posts, user, on_comments):
         ]
     ArticleCredit.objects.bulk_create(credits, batch_size=SIZE)
     create(Update, [u for p in posts for u in p.updates])
-    placements = _placements(posts, create)
-    create(QuotePlacement, placements)
+    create(QuotePlacement, _placements(posts, create))
     create(TimelineEntry, [e for p in posts for e in p.entries])
     create(Reference, [r for p in posts for r in p.references])
     create(Embed, [e for p in posts for e in p.embeds])
-    related = _related(posts)
-    create(RelatedLink, related)
+    create(RelatedLink, _related(posts))
     create(Edition, [e for p in posts for e in p.editions])
     ImportedPost.objects.bulk_create(
         [
@@ -127,9 +125,9 @@ def _write(posts, user, on_comments):
         if on_comments and post.item.comments:
             on_comments(post.article, post.item.comments)
     if purge.enabled():  # once, after commit; the keys as each row's signal would give them
-        rows = [row for p in posts for row in p.rows()] + placements + related
-        rows += [placement.quote for placement in placements]
-        rows += [term for found in terms.values() for term in found.values()]
+        # An article's keys name its listings, tags and categories, and cover its parts
+        # (quotes, links, references, embeds, editions); updates and entries add their days.
+        rows = [row for p in posts for row in (p.story, p.article, *p.updates, *p.entries)]
         purge.schedule(signals.keys_of(rows))
 
 
