@@ -79,6 +79,14 @@ class TestEditedInTheAdmin:
         feed = client.get(reverse("timeline:feed")).content.decode()
         assert "<title>The Evening Example</title>" in feed
 
+    def test_structured_data_names_it_and_an_empty_follow_line_hides_the_box(self, client):
+        article = make_article()
+        post_settings(client, make_user(is_superuser=True), follow_line="")
+        client.logout()
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert '"name": "The Evening Example"' in html  # the JSON-LD publisher
+        assert 'class="follow"' not in html
+
     def test_each_save_is_kept_in_the_history_with_who_and_why(self, client):
         user = make_user(is_superuser=True)
         post_settings(client, user)
