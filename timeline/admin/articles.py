@@ -79,6 +79,7 @@ class RelatedLinkInline(
     fk_name = "article"
     extra = 0
     autocomplete_fields = ["target"]
+    plain_keys = ["target"]  # an article of this site, looked up as typed
     fields = ["target", "url", "label", "order"]
     verbose_name_plural = "related posts"
     section = "Links and media"  # its heading in the page's section nav (embeds follow)

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.utils.html import format_html
 
 from editorial.admin_mixins import RoleRulesInline
@@ -56,6 +55,7 @@ class QuotePlacementInline(NamedCellsInline, TextInputs, RoleRulesInline, admin.
     ordering = ["placement", "order", "pk"]
     fields = ["quote", "placement", "update", "anchor", "order", "where_shown"]
     readonly_fields = ["where_shown"]
+    plain_keys = ["update"]  # one of this article's updates, from a short list
     verbose_name = "quote"
     section = "Quotes"  # its heading in the page's section nav
     verbose_name_plural = "quotes (at the top, by an update, in the body)"
@@ -71,13 +71,6 @@ class QuotePlacementInline(NamedCellsInline, TextInputs, RoleRulesInline, admin.
             attrs["update_choices"] = [(u.pk, update_label(u)) for u in updates]
         formset.form = type("PlacementForm", (formset.form,), attrs)
         return formset
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "update" and isinstance(field.widget, RelatedFieldWidgetWrapper):
-            # One of this article's updates, picked from a short list: no add/change links.
-            field.widget = field.widget.widget
-        return field
 
     @admin.display(description="shown")
     def where_shown(self, placement):

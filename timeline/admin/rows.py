@@ -12,6 +12,7 @@ Inline rows that cost what the editor changed, not what the page holds.
 
 from adminsortable2.admin import SortableAdminBase
 from django import forms
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.forms.utils import ErrorDict, pretty_name
 
 
@@ -102,9 +103,20 @@ class NamedCells:
 
 
 class NamedCellsInline:
-    """Mixed into a TabularInline: its formset is NamedCells, in the compact row template."""
+    """
+    Mixed into a TabularInline: its formset is NamedCells, in the compact row template; the
+    keys named in `plain_keys` are picked without the add/change/delete/view links beside
+    them (four links and their URLs on every row, for a choice made from a short list).
+    """
 
     template = "admin/timeline/article/tabular.html"
+    plain_keys = []
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in self.plain_keys and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget = field.widget.widget
+        return field
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
