@@ -30,7 +30,7 @@ from tests.factories import (
 from tests.test_comments import make_comment
 from tests.test_images_support import make_image, memory_media
 from timeline import services
-from timeline.models import Status
+from timeline.models import SiteSettings, Status
 
 media = pytest.fixture(memory_media, name="media")
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -59,6 +59,7 @@ CHANGES = {
     "comments.Comment": (lambda: make_comment(make_article()), "body"),
     "images.Image": (make_image, "title"),
     "timeline.Author": (lambda: make_author(), "name"),
+    "timeline.SiteSettings": (lambda: SiteSettings.get_or_create_row(), "name"),
 }
 # Registered to be read, never edited through a change form (decisions go through their views).
 READ_ONLY = {"timeline.ReviewRequest", "timeline.ImportRun"}
