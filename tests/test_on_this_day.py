@@ -196,10 +196,12 @@ def test_queries_are_pinned(client, django_assert_max_num_queries):
         make_article(story=story)
         make_entry(story, f"{1950 + i}-04-26", text=f"Day {i}")
         make_entry(story, f"{1950 + i} April", text=f"Month {i}")
+    client.get(day_url(4, 26))  # the site's settings read once, then cached
     with django_assert_max_num_queries(3):
         response = client.get(day_url(4, 26))
     assert response.status_code == 200
-    assert len(elements(response).find("li", class_="timeline__entry")) == 60
+    shown = 30 + min(30, selectors.ON_THIS_DAY_LIMITS["month_entries"])
+    assert len(elements(response).find("li", class_="timeline__entry")) == shown
 
 
 def test_pictured_entries_cost_no_query_each(client, media, django_assert_max_num_queries):
@@ -224,3 +226,32 @@ def test_pictured_entries_cost_no_query_each(client, media, django_assert_max_nu
         return len(captured)
 
     assert pictured_day(0, 2) == pictured_day(2, 20)
+
+
+class TestBusyDay:
+    """A busy day shows its most notable entries (key moments, then the oldest) and says so."""
+
+    def test_the_key_moments_then_the_oldest_are_shown_in_date_order(
+        self, client, story, monkeypatch
+    ):
+        monkeypatch.setitem(selectors.ON_THIS_DAY_LIMITS, "entries", 3)
+        monkeypatch.setitem(selectors.ON_THIS_DAY_LIMITS, "month_entries", 2)
+        for year in range(1980, 1990):
+            make_entry(story, f"{year}-04-26", text=f"Day {year}", is_key_moment=year == 1988)
+            make_entry(story, f"{year} April", text=f"Month {year}", is_key_moment=year == 1989)
+
+        page = page_for(4, 26)
+        assert entry_texts(page) == ["Day 1980", "Day 1981", "Day 1988"]
+        assert [e.text for e in page.month_entries] == ["Month 1980", "Month 1989"]
+        assert page.more_entries and page.more_month_entries
+        text = text_of(client.get(day_url(4, 26)))
+        assert "3 of the events of this day: the key moments first, then the earliest." in text
+        assert "2 of them: the key moments first, then the earliest." in text
+
+    def test_a_day_within_the_limits_shows_everything_and_no_note(self, client, story):
+        for year in range(1980, 1980 + selectors.ON_THIS_DAY_LIMITS["entries"]):
+            make_entry(story, f"{year}-04-26", text=f"Day {year}")
+        page = page_for(4, 26)
+        assert page.entries_shown == selectors.ON_THIS_DAY_LIMITS["entries"]
+        assert not page.more_entries
+        assert "of the events of this day" not in text_of(client.get(day_url(4, 26)))

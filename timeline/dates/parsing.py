@@ -1,6 +1,7 @@
 """Reading dates: canonical EDTF as stored, and dates as editors type them."""
 
 import datetime
+import functools
 import re
 
 from timeline.dates.bounds import (
@@ -119,6 +120,9 @@ def from_edtf(value: str) -> MixedDate:
     return result
 
 
+# Remembered: a page shows hundreds of stored dates, each read twice (its <time datetime> and
+# its text), and the same few thousand strings recur; a MixedDate is frozen, so sharing is safe.
+@functools.lru_cache(maxsize=16384)
 def _from_edtf(text: str) -> MixedDate | None:
     start, slash, end = text.partition("/")
     first = _edtf_side(start)

@@ -297,7 +297,10 @@ def on_this_day(*, month, day, today):
 # At newsroom scale a calendar day holds thousands of dated entries and hundreds of articles:
 # the page shows the most notable (key moments first, then the oldest) and says there are more.
 # Each list is then read off an index (timelineentry_on_day_idx, timelineentry_in_month_idx).
-ON_THIS_DAY_LIMITS = {"entries": 100, "articles": 30, "month_entries": 50}
+# Rendering an entry is most of the page's cost (0.15 ms each): 100 and 50 entries kept the page
+# over its p99 budget at full scale, 50 and 25 are a long page still (README, "The database at
+# scale").
+ON_THIS_DAY_LIMITS = {"entries": 50, "articles": 30, "month_entries": 25}
 # What those rows are read with: an entry as the timeline partial prints it (and sorted), with its
 # story's title, link and zone; an article as a card prints it. Not the stories' other columns
 # nor the articles' bodies, which a card never shows (tens of kilobytes each at scale).
