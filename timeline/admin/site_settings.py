@@ -5,6 +5,7 @@ server's settings the first time it is opened. Editors hold the permission throu
 (editorial.roles), superusers always.
 """
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -18,6 +19,8 @@ class SiteSettingsForm(VersionedForm):
     class Meta:
         model = SiteSettings
         fields = ["name", "follow_line", "social_handle", "social_url", "time_zone"]
+        # A sentence: shown whole, not cut off in a one-line box.
+        widgets = {"follow_line": forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"})}
 
 
 @admin.register(SiteSettings)
