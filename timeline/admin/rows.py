@@ -13,6 +13,7 @@ Inline rows that cost what the editor changed, not what the page holds.
 from adminsortable2.admin import SortableAdminBase
 from django import forms
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.db import models
 from django.forms.utils import ErrorDict, pretty_name
 
 
@@ -106,13 +107,16 @@ class NamedCellsInline:
     """
     Mixed into a TabularInline: its formset is NamedCells, in the compact row template; the
     keys named in `plain_keys` are picked without the add/change/delete/view links beside
-    them (four links and their URLs on every row, for a choice made from a short list).
+    them (four links and their URLs on every row, for a choice made from a short list); an
+    address is one input (not the admin's "Currently: <link> Change: <input>" pair).
     """
 
     template = "admin/timeline/article/tabular.html"
     plain_keys = []
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("widget", forms.URLInput(attrs={"class": "vURLField"}))
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in self.plain_keys and isinstance(field.widget, RelatedFieldWidgetWrapper):
             field.widget = field.widget.widget
