@@ -126,6 +126,13 @@ def test_the_admins_revisions_compare_and_upcoming_pages_have_none(page, loaded)
         report.append(f"compare {page.url}: {line}")
     check(page, "upcoming anniversaries", reverse("admin:timeline_edition_upcoming"), report)
     check(page, "site settings", reverse("admin:timeline_sitesettings_changelist"), report)
+    paste = reverse("admin:timeline_article_paste", args=[loaded.pk, "related"])
+    check(page, "paste related posts", paste, report)
+    page.fill("textarea", "RELATED POST: Elsewhere — https://elsewhere.example/a\nNo such title")
+    page.click("input[name=check]")
+    page.wait_for_load_state("networkidle")
+    for line in blocking(page):
+        report.append(f"paste related posts, rows read: {line}")
     assert not report, "axe-core found:\n" + "\n".join(report)
 
 
