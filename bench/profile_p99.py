@@ -9,8 +9,9 @@ slowest statements, as they ran.
 
 Cold as bench/run.py's "cold, fragments empty" server is: bench.settings with BENCH_FRAGMENTS=0
 (the template fragment cache a DummyCache) and Django's cache cleared before every request.
-Besides the timings, which depend on the machine's load, it prints counts that do not: the
-page's queries and, with --buffers, every statement of one request EXPLAINed (ANALYZE,
+Besides the timings, which depend on the machine's load, it prints figures that depend on it
+far less: the Python side's CPU time (this process's, so not the database's), the page's
+queries and, with --buffers, every statement of one request EXPLAINed (ANALYZE,
 BUFFERS) with the rows and the shared buffers it touched (hit: in PostgreSQL's cache; read:
 from the OS). --pyinstrument profiles the Python side of all the requests (pyinstrument is a
 development tool, not a dependency: `pip install pyinstrument`).
@@ -68,13 +69,14 @@ def main():
 def profile(client, path, args):
     client.get(path)  # templates compiled, the connection open
     profiler = start_profiler() if args.pyinstrument else None
-    runs = []
+    runs, cpu_times = [], []
     for _ in range(args.requests):
         cache.clear()  # cold: a cached fragment or setting would hide its queries
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         total = (time.perf_counter() - started) * 1000
+        cpu_times.append((time.process_time() - cpu) * 1000)
         sql = [(float(q["time"]) * 1000, q["sql"]) for q in queries.captured_queries]
         runs.append((total, sql))
         assert response.status_code == 200, (path, response.status_code)
@@ -85,6 +87,8 @@ def profile(client, path, args):
     print(
         f"   p50 {p(0.5):.1f} ms  p90 {p(0.9):.1f} ms  p99 {p(0.99):.1f} ms  max {totals[-1]:.1f}"
     )
+    # This process's CPU time: what the page costs in Python, whatever else the machine runs.
+    print(f"   CPU in this process: median {statistics.median(cpu_times):.1f} ms")
     sql_share = statistics.median(sum(t for t, _ in sql) / total for total, sql in runs)
     print(f"   {len(runs[-1][1])} queries; SQL is {sql_share:.0%} of a request at the median")
     if args.buffers:
