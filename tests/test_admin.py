@@ -411,3 +411,41 @@ class TestSlugsAndAutocomplete:
         response = client.get(url("article", "change", article.pk))
         assert response.status_code == 200
         assert 'value="2016 April"' in response.text
+
+
+class TestArticlePageFitsTheJob:
+    """The change page in sections, compact named rows, one zone note (issue 12, item 5)."""
+
+    def test_the_nav_links_every_section_in_the_pages_order(self, client, editor):
+        article = make_article()
+        make_update(article)
+        html = client.get(url("article", "change", article.pk)).text
+        start = html.index('<nav class="article-sections"')
+        nav = html[start : html.index("</nav>", start)]
+        names = ["Content", "Updates", "Quotes", "Links and media", "Timeline", "Editions"]
+        places = [nav.index(f">{name}</a>") for name in [*names, "Publishing"]]
+        assert places == sorted(places)
+        # Each link lands on a heading of the page, and the sections come in the nav's order.
+        targets = [part.split('"')[0] for part in nav.split('href="#')[1:]]
+        assert len(targets) == 7, targets
+        anchors = [html.index(f'id="{target}"') for target in targets]
+        assert anchors == sorted(anchors)
+
+    def test_the_zone_is_stated_once_and_dates_read_day_month_year(self, client, editor):
+        article = make_article(published_at=dt.datetime(2021, 11, 13, 20, 16, tzinfo=dt.UTC))
+        html = client.get(url("article", "change", article.pk)).text
+        assert html.count("Dates and times on this page are in Europe/Paris time.") == 1
+        assert "13 Nov 2021, 21:16" in html
+        listing = client.get(url("article")).text
+        assert "13 Nov 2021, 21:16" in listing
+
+    def test_each_input_of_a_row_is_named_for_screen_readers(self, client, editor):
+        article = make_article()
+        make_reference(article, title="Inquiry report")
+        make_related(article)
+        html = client.get(url("article", "change", article.pk)).text
+        assert 'aria-label="Title, reference 1"' in html
+        assert 'aria-label="Delete, reference 1"' in html
+        assert 'aria-label="Target, related link 1"' in html
+        # The short lists are drag-ordered: the order travels as a hidden field.
+        assert 'name="references-0-order"' in html and 'class="_reorder_"' in html
