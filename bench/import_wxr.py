@@ -117,9 +117,12 @@ def main() -> None:
             connection.creation.destroy_test_db(
                 connection.settings_dict["NAME"].removeprefix("test_"), verbosity=0
             )
-    print(f"peak memory (max RSS of the process + its largest child): {peak:.0f} MB")
+    print(
+        f"peak memory: {peak[0] + peak[1]:.0f} MB (max RSS of the process {peak[0]:.0f} MB "
+        f"+ of its builder child {peak[1]:.0f} MB, shared pages counted twice)"
+    )
     print(f"load average (1, 5, 15 min): {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
-    within = first[0] < 120 and peak < 300
+    within = first[0] < 120 and sum(peak) < 300
     print("budget (2 min, 300 MB):", "met" if within else "MISSED")
 
 
@@ -130,8 +133,9 @@ def _cpu():
 
 
 def _peak_mb():
+    """(this process, its largest child): max resident set, MB."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return (own + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return own / 1024, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def timed(run):

@@ -16,6 +16,7 @@ in file order, so what is written is the same either way.
 import dataclasses
 import multiprocessing
 import os
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from django.core.exceptions import ValidationError
@@ -81,8 +82,10 @@ def import_file(
 ) -> Totals:
     """See the module doc. `parallel`: build in a second process (default: for large files)."""
     total = check_file(path, only=only)
-    if parallel is None:
-        parallel = total >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+    if parallel is None:  # not from a threaded process: a fork copies one thread only
+        parallel = (
+            total >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+        )
     totals = Totals()
     story_defaults = {"time_zone": Story._meta.get_field("time_zone").get_default()}
     # fork: the builder inherits the settings as they are (tests change some); it never
