@@ -1,5 +1,7 @@
 """An article's quotes, each placed in its flow: at the top, by an update, or in the body."""
 
+import functools
+
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
@@ -16,7 +18,7 @@ class QuotePlacementForm(forms.ModelForm):
 
     article = None  # set per request by the inline (get_formset), with the two lists below
     places = ()  # the body's headings and paragraphs, read once for every row
-    update_choices = ()  # the article's updates, read once for every row
+    update_choices = staticmethod(list)  # the article's updates: read once, when first shown
 
     class Meta:
         model = QuotePlacement
@@ -39,12 +41,19 @@ class QuotePlacementForm(forms.ModelForm):
         update.queryset = (
             Update.objects.filter(article=article) if article else Update.objects.none()
         )
-        # Shown from the list read once; a posted key is still checked against the queryset.
-        update.choices = [("", update.empty_label), *self.update_choices]
+        # Shown from the list read once (lazily: a save that shows no form reads nothing); a
+        # posted key is still checked against the queryset.
+        listed = self.update_choices
+        update.choices = lambda: [("", update.empty_label), *listed()]
 
 
-def update_label(update):
-    return f"{update.local_date:%d %b %Y} — {update.headline or update.get_kind_display()}"
+def update_choices(article):
+    updates = Update.objects.filter(article=article).only(
+        "pk", "dated_at", "headline", "kind", "article_id"
+    )
+    return [
+        (u.pk, f"{u.local_date:%d %b %Y} — {u.headline or u.get_kind_display()}") for u in updates
+    ]
 
 
 class QuotePlacementInline(NamedCellsInline, TextInputs, RoleRulesInline, admin.TabularInline):
@@ -65,10 +74,9 @@ class QuotePlacementInline(NamedCellsInline, TextInputs, RoleRulesInline, admin.
         attrs = {"article": obj}
         if obj is not None and obj.pk is not None:
             attrs["places"] = body_anchors.choices(obj.body_html)
-            updates = Update.objects.filter(article=obj).only(
-                "pk", "dated_at", "headline", "kind", "article_id"
+            attrs["update_choices"] = staticmethod(
+                functools.cache(functools.partial(update_choices, obj))
             )
-            attrs["update_choices"] = [(u.pk, update_label(u)) for u in updates]
         formset.form = type("PlacementForm", (formset.form,), attrs)
         return formset
 
