@@ -95,6 +95,33 @@ def test_only_the_newest_updates_are_open_and_the_rest_are_linked(editor_client)
     assert "Older updates (7)" in html
 
 
+def test_the_page_renders_the_rows_there_are_and_one_new_update(editor_client):
+    """No blank rows to render (Add another makes one), no hidden second new-update form."""
+    article = article_with(4)
+    html = editor_client.get(reverse("admin:timeline_article_change", args=[article.pk])).text
+    for prefix in ("quote_placements", "related_links", "references"):
+        assert f'name="{prefix}-TOTAL_FORMS" value="4"' in html
+        assert f'name="{prefix}-4-id"' not in html
+    assert 'name="updates-TOTAL_FORMS" value="1"' in html
+    assert 'id="updates-empty"' not in html  # the new update's formset holds one form
+    assert 'id="related_links-empty"' in html  # the short lists can still add a row
+
+
+def test_opening_the_page_reads_the_articles_updates_once_for_every_quote_row(editor_client):
+    """Guards against N+1 queries: quote rows offer the updates from one read."""
+    small, large = article_with(2), article_with(8)
+    counts = []
+    for article in (small, large):
+        url = reverse("admin:timeline_article_change", args=[article.pk])
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(url).status_code == 200
+        update_reads = [
+            q for q in captured.captured_queries if 'FROM "timeline_update"' in q["sql"]
+        ]
+        counts.append(len(update_reads))
+    assert counts[0] == counts[1]
+
+
 PASTED = """2010 October 9 — The inquiry opened.
 2010 Summer — Hearings in the town hall.
 not a dated line
