@@ -50,6 +50,23 @@ def test_upload_dry_run_confirm_and_progress(client):
     assert b"<script>" not in progress.content  # no inline script: strict CSP
 
 
+def test_a_post_left_out_is_named_on_the_run_page(client, tmp_path):
+    """The other posts are imported; the one refused is rolled back alone and named."""
+    client.force_login(make_role_user("Editor"))
+    text = (FIXTURES / "block_editor.xml").read_text(encoding="utf-8")
+    broken = text.replace("Update (Sept. 8 2021)", "Update (Sept. 8 1850)").encode()
+    response = client.post(
+        reverse("admin:timeline_importrun_upload"),
+        {"export": SimpleUploadedFile("broken.xml", broken, content_type="text/xml")},
+    )
+    client.post(response.url)
+    run = ImportRun.objects.get()
+    assert run.status == "done" and run.created == 2
+    assert "1 not imported (paris-attacks: Update.dated_at: " in run.error
+    assert "1 not imported (paris-attacks" in client.get(response.url).content.decode()
+    assert sorted(Article.objects.values_list("slug", flat=True)) == ["archive-note", "chernobyl"]
+
+
 def test_a_bad_file_is_a_form_error_and_changes_nothing(client):
     client.force_login(make_role_user("Editor"))
     response = upload(client, "truncated.xml")

@@ -58,5 +58,7 @@ def import_wordpress(run_id):
     finally:
         if temporary:
             os.unlink(path)
-    runs.update(status=ImportRunStatus.DONE, finished_at=timezone.now())
+    # Posts left out (each rolled back alone) are named where the editor watches the run.
+    error = totals.line() if totals.failed else ""
+    runs.update(status=ImportRunStatus.DONE, error=error, finished_at=timezone.now())
     return totals.line()

@@ -5,8 +5,9 @@ export (WXR 1.1/1.2).
 ``--dry-run`` prints, per post, what was recognised and every passage left in the body, so an
 editor can see what to tidy before importing. Without it the posts are written (see
 timeline.services.imports): the whole file is read and checked first, so a bad file gives one
-error line and changes nothing; then each post is imported in its own transaction. Importing
-the same file again updates what changed and duplicates nothing.
+error line and changes nothing; then new posts are written a batch at a time, each post whole
+or not at all (one the database refuses is rolled back alone and named in the summary line).
+Importing the same file again updates what changed and duplicates nothing.
 """
 
 from django.core.management.base import BaseCommand, CommandError
