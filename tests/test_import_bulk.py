@@ -26,7 +26,7 @@ from timeline.models import (
     TimelineEntry,
     Update,
 )
-from timeline.services import import_batch, imports
+from timeline.services import import_batch, import_rows, imports
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wordpress"
 FILES = ("block_editor.xml", "classic_editor.xml")
@@ -211,3 +211,41 @@ def test_what_a_batch_created_is_purged_once_after_commit(
     story = paris.story_id
     assert {f"article-{paris.pk}", f"story-{story}", f"timeline-{story}", "home"} <= sent[0]
     assert {*tags, *categories, "otd-11-13"} <= sent[0]
+
+
+def test_slugs_taken_in_the_database_and_twice_in_the_batch(tmp_path, monkeypatch):
+    """Two posts wanting one slug, base-2 already taken: base and base-3, written first time."""
+    text = (FIXTURES / "block_editor.xml").read_text(encoding="utf-8")
+    same = tmp_path / "same.xml"
+    same.write_text(
+        text.replace(
+            "<wp:post_name><![CDATA[chernobyl]]>", "<wp:post_name><![CDATA[paris-attacks]]>"
+        )
+    )
+
+    def taken():
+        for model in (Story, Article):
+            model.objects.create(
+                slug="paris-attacks-2",
+                title="Taken",
+                **({"event_date": "2000-01-01"} if model is Story else {}),
+            )
+
+    def then(run):
+        def both(*paths, **options):
+            taken()
+            run(*paths, **options)
+
+        return both
+
+    expected = written_by(then(per_post), same)
+    builds = []
+    build = import_rows.build
+    monkeypatch.setattr(
+        import_rows, "build", lambda item, **kw: builds.append(item) or build(item, **kw)
+    )
+    _assert_same(expected, written_by(then(bulk), same))
+    assert len(builds) == 3  # no batch refused and built again
+    assert "paris-attacks-3" in expected["timeline.Article"][0] + " ".join(
+        expected["timeline.Article"]
+    )

@@ -14,6 +14,8 @@ post by post, each in its own savepoint: the post it refuses is rolled back alon
 reported, the others are kept.
 """
 
+from collections import Counter
+
 from django.apps import apps
 from django.db import DatabaseError, transaction
 from django.db.models import Q
@@ -161,7 +163,7 @@ def _authors(names, create):
     for name in names:
         if name.casefold() not in found and name.casefold() not in missing:
             missing[name.casefold()] = Author(name=name)
-    bases = {slugify(a.name)[:130] or "author" for a in missing.values()}
+    bases = [slugify(a.name)[:130] or "author" for a in missing.values()]
     taken = _taken(Author, bases)
     for author in missing.values():
         author.slug = _next_free(slugify(author.name)[:130] or "author", taken)
@@ -171,10 +173,14 @@ def _authors(names, create):
 
 
 def _taken(model, bases):
-    """The slugs of `model` that are a base or start with one (only bases already used)."""
-    used = set(model.objects.filter(slug__in=list(bases)).values_list("slug", flat=True))
+    """
+    The slugs of `model` that are one of `bases` or start with one; looked up one by one only
+    for a base already used, or wanted twice in the batch (the second gets base-2, -3…).
+    """
+    used = set(model.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
     taken = set(used)
-    for base in used:
+    twice = {base for base, count in Counter(bases).items() if count > 1}
+    for base in used | twice:
         taken.update(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     return taken
 
@@ -191,7 +197,7 @@ def _next_free(base, taken):
 def _free_slugs(model, posts, row_of):
     """Each row the slug services.imports._free_slug would give it, in the posts' order."""
     bases = [slugify(p.item.slug or f"wordpress-{p.item.wp_id}")[:190] or "post" for p in posts]
-    taken = _taken(model, set(bases))
+    taken = _taken(model, bases)
     for base, post in zip(bases, posts, strict=True):
         row_of(post).slug = _next_free(base, taken)
 
