@@ -449,3 +449,17 @@ class TestArticlePageFitsTheJob:
         assert 'aria-label="Target, related link 1"' in html
         # The short lists are drag-ordered: the order travels as a hidden field.
         assert 'name="references-0-order"' in html and 'class="_reorder_"' in html
+
+    def test_errors_show_beside_their_field_and_row(self, client, editor):
+        """Errors are rendered only where there are some (templates/admin/includes)."""
+        data = article_data(
+            status=Status.SCHEDULED,
+            **inline("references", {"title": "Report", "published_on": "the 45th of May"}),
+        )
+        html = client.post(url("article", "add"), data).text
+        publish_at = html[: html.index('name="publish_at_0"')]
+        row = html[html.index('name="references-0-title"') : html.index("references-empty")]
+        assert "Give the date and time it goes live" in publish_at[publish_at.rindex("<div") :]
+        assert 'class="flex-container errors' in publish_at
+        assert 'class="errorlist' in row and "the 45th of May" in row
+        assert html.count('class="errorlist') == 2  # the field's and the row's, no empty ones
