@@ -250,6 +250,8 @@ def count_queries(env, pages):
         page.seq_scans = found.get("seq_scans", [])
         scans = f"  SEQ SCAN of {', '.join(page.seq_scans)}" if page.seq_scans else ""
         print(f"  {page.label:<34} {page.queries!s:>3} queries  {page.size or 0:>8,} bytes{scans}")
+    shared = counts.get("site settings", {}).get("queries")
+    print(f"  (and the site's settings, read by every page from the cache: {shared} query an hour)")
 
 
 def plan(pages, args):
