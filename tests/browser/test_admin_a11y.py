@@ -171,3 +171,19 @@ def test_dragging_a_related_post_to_the_top_saves_that_order(page, editor, viola
     assert titles[0] == "Elsewhere"
     assert titles[1:] == [f"Related story number {n}" for n in range(4)]
     assert violations == []  # the drag script runs under the strict CSP
+
+
+def test_a_row_is_sent_first_from_the_keyboard(page, editor):
+    article = demo_sized_article()
+    url = reverse("admin:timeline_article_change", args=[article.pk])
+    sign_in(page, editor, url)
+
+    rows = page.locator("#references-group tr.has_original")
+    rows.nth(3).locator(".move-begin").focus()
+    page.keyboard.press("Enter")
+    assert rows.first.locator("input._reorder_").input_value() == "1"
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.wait_for_url(f"**{url}")
+
+    titles = list(article.references.values_list("title", flat=True))
+    assert titles == [f"Inquiry report, part {n}" for n in (3, 0, 1, 2)]

@@ -2,6 +2,8 @@
  * The article's change page: each autocomplete box (select2) gets the name of the field it
  * stands for, so a screen reader says "Target, related post 3" or "Categories" rather than
  * nothing. Its <select> carries the name (an aria-label in a table row, a <label> in a form).
+ * The arrows that send a row first or last (django-admin-sortable2's, which listen for clicks)
+ * work from the keyboard too: Enter or Space on a focused arrow.
  */
 (function () {
   "use strict";
@@ -47,6 +49,14 @@
     window.setTimeout(function () {
       nameBoxes(event.target);
     }, 0);
+  });
+  document.addEventListener("keydown", function (event) {
+    var arrow = event.target;
+    if ((event.key === "Enter" || event.key === " ") && arrow.matches && arrow.matches(".sort i[role=button]")) {
+      event.preventDefault();
+      arrow.click();
+      arrow.focus();
+    }
   });
   // Choosing in a multiple box redraws its search field.
   document.addEventListener("change", function (event) {
