@@ -301,8 +301,10 @@ def prepare(measures, servers, bases):
             measure.path = static_file(article.page.size or 1024)
         headers = dict(h.split(": ", 1) for h in measure.headers)
         server = servers[measure.server]
+        stored = set()  # each worker keeps its own copy (a local-memory cache per process)
         for _ in range(2 * server.workers + 2):
             status, answer, body = get(bases[measure.server], measure.path, headers)
+            stored.add(answer.get("Expires"))
         measure.size = len(body)
         if status != 200:
             print(f"  left out {measure.label}: {measure.path} answers {status}")
@@ -314,9 +316,10 @@ def prepare(measures, servers, bases):
                 sys.exit(f"Varnish does not keep {measure.path}: {answer}")
         elif measure.headers:
             time.sleep(1.1)  # a hit returns the stored Expires; a miss would make a new one
-            again = get(bases[measure.server], measure.path, headers)[1]
-            if again.get("Expires") != answer.get("Expires"):
-                sys.exit(f"Django's per-site cache does not keep {measure.path}: {again}")
+            for _ in range(2 * server.workers):
+                again = get(bases[measure.server], measure.path, headers)[1]
+                if again.get("Expires") not in stored:
+                    sys.exit(f"Django's per-site cache does not keep {measure.path}: {again}")
             note = f"per-site cache hit (Expires {answer.get('Expires')})"
         print(f"  {measure.label:<48} {measure.path}  {note}")
         kept.append(measure)

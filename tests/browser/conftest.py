@@ -7,9 +7,11 @@ Screenshots go to test-output/ (git-ignored) so a person can look at what the re
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,6 +28,44 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output"
 # Playwright's sync API runs an event loop in this thread; Django's async-unsafe guard would
 # otherwise refuse the ORM calls that tests make between browser steps.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class InFlight:
+    """
+    Requests the live server is still answering. A page closed at the end of a test may leave
+    one running (a presence ping, an autosave, a picture); on SQLite the live server shares the
+    test's in-memory connection, and flushing the database under that request fails with
+    "database table is locked". Each test waits for the server to be idle before its flush.
+    """
+
+    def __init__(self):
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def started(self, **kwargs):
+        with self.idle:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        with self.idle:
+            self.count -= 1
+            self.idle.notify_all()
+
+    def wait(self, seconds=10):
+        with self.idle:
+            return self.idle.wait_for(lambda: self.count <= 0, timeout=seconds)
+
+
+IN_FLIGHT = InFlight()
+request_started.connect(IN_FLIGHT.started, dispatch_uid="browser-tests-in-flight")
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="browser-tests-in-flight")
+
+
+@pytest.fixture(autouse=True)
+def live_server_idle_before_flush():
+    """Torn down after the test's pages (set up before them), before the database flush."""
+    yield
+    IN_FLIGHT.wait()
 
 
 def pytest_collection_modifyitems(items):
