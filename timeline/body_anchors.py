@@ -26,7 +26,17 @@ class Block:
 
     html: str
     anchor: str = ""
-    label: str = ""
+    words: str = ""  # its text, for the label
+    kind: str = ""  # heading, paragraph or passage
+
+    @property
+    def label(self):
+        """How the admin offers the place (worked out only there, not on every page view)."""
+        if not self.anchor:
+            return ""
+        if self.kind == "heading":
+            return f"After the heading “{self.words}”"
+        return f"After the {self.kind} “{Truncator(self.words).words(OPENING_WORDS)}”"
 
 
 def blocks(html):
@@ -44,7 +54,7 @@ def blocks(html):
         found.append(Block(html[start:]))
     elif found and start < len(html):
         last = found[-1]
-        found[-1] = Block(last.html + html[start:], last.anchor, last.label)
+        found[-1] = Block(last.html + html[start:], last.anchor, last.words, last.kind)
     return found
 
 
@@ -87,12 +97,11 @@ def _block(html, tag, text):
         return Block(html)
     if re.fullmatch(r"h[1-6]", tag):
         slug = slugify(words)[: ANCHOR_MAX_LENGTH - len(HEADING)]
-        return Block(html, HEADING + slug, f"After the heading “{words}”") if slug else Block(html)
+        return Block(html, HEADING + slug, words, "heading") if slug else Block(html)
     # Lists and block quotations are named like paragraphs, by their opening words.
     opening = " ".join(words.split()[:OPENING_WORDS])[: ANCHOR_MAX_LENGTH - len(PARAGRAPH)]
     kind = "paragraph" if tag == "p" else "passage"
-    label = f"After the {kind} “{Truncator(words).words(OPENING_WORDS)}”"
-    return Block(html, PARAGRAPH + opening, label)
+    return Block(html, PARAGRAPH + opening, words, kind)
 
 
 class _Blocks(HTMLParser):
