@@ -84,11 +84,28 @@ def free_key(taken: set, year: int) -> str:
 
 
 def went_live(article, past_years):
-    """When the post as it stands went out (see services.imports._editions)."""
+    """
+    When the post as it stands went out: when first published, or, when it has earlier
+    editions since, when it was last changed (the export's modified date).
+    """
     at = article.published_at
     if any(year >= timezone.localtime(at).year for year in past_years):
         at = max(article.featured_at or at, at)
     return at
+
+
+def original_edition(article, at, key):
+    """The live edition of an imported post that went out `at` (unsaved)."""
+    return Edition(
+        article=article,
+        kind=EditionKind.ORIGINAL,
+        year=timezone.localtime(at).year,
+        key=key,
+        title=article.title,
+        go_live_at=at,
+        went_live_at=at,
+        status=EditionStatus.LIVE,
+    )
 
 
 @dataclasses.dataclass
@@ -264,18 +281,8 @@ def _editions(article, planned):
         )
     if article.status == Status.PUBLISHED and article.published_at:
         at = went_live(article, [values["year"] for values in planned.editions])
-        year = timezone.localtime(at).year
-        edition = Edition(
-            article=article,
-            kind=EditionKind.ORIGINAL,
-            year=year,
-            key=free_key(taken, year),
-            title=article.title,
-            go_live_at=at,
-            went_live_at=at,
-            status=EditionStatus.LIVE,
-        )
-        found.append(_typed(edition))
+        key = free_key(taken, timezone.localtime(at).year)
+        found.append(_typed(original_edition(article, at, key)))
     return found
 
 

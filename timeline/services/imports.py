@@ -28,7 +28,6 @@ from timeline.imports import structure, wxr
 from timeline.models import (
     Article,
     Category,
-    Edition,
     EditionKind,
     EditionStatus,
     ImportedPost,
@@ -362,23 +361,9 @@ def _editions(article, planned, user):
             )
     live = article.editions.filter(status=EditionStatus.LIVE).exists()
     if article.status == Status.PUBLISHED and not live and article.published_at:
-        # The post as it stands went out when first published, or, when it has earlier
-        # editions since, when it was last changed (the export's modified date).
-        went_live = article.published_at
-        if any(year >= timezone.localtime(went_live).year for _, year, _ in wanted):
-            went_live = max(article.featured_at or went_live, went_live)
-        year = timezone.localtime(went_live).year
-        edition = Edition(
-            article=article,
-            kind=EditionKind.ORIGINAL,
-            year=year,
-            key=free_edition_key(article, year),
-            title=article.title,
-            go_live_at=went_live,
-            went_live_at=went_live,
-            status=EditionStatus.LIVE,
-        )
-        save(edition, user=user, reason=REASON)
+        at = import_rows.went_live(article, [year for _, year, _ in wanted])
+        key = free_edition_key(article, timezone.localtime(at).year)
+        save(import_rows.original_edition(article, at, key), user=user, reason=REASON)
 
 
 @transaction.atomic
