@@ -62,11 +62,9 @@ class Varnish:
         # in the foreground as this child process, so stop() ends it.
         command = [VARNISHD, "-F", "-j", "none", "-n", str(self.workdir / "n"), "-a", self.listen]
         command += ["-f", str(vcl), "-s", f"malloc,{self.memory}"]
-        self.process = subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        # Its messages go to a file: a pipe nobody reads fills up and stalls varnishd.
+        with open(self.workdir / "varnishd.log", "wb") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         host, port = _split(self.listen)
         try:
             wait_for_port(host, port)

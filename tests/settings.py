@@ -16,3 +16,15 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tests serve static files from the finders; there is no collectstatic output to look at.
 STATIC_ROOT = None
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's default in-memory test database. In memory, the live server's threads
+    # share the test's one connection, and concurrent requests (Varnish's background fetches, a
+    # page's presence pings) can deadlock inside SQLite; a file gives each thread its own
+    # connection, as the embedded demo runs. /dev/shm keeps it in memory all the same.
+    import tempfile
+
+    _scratch = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(_scratch, f"newsroom-tests-{os.getpid()}.sqlite3")
+    }

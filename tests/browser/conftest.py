@@ -33,9 +33,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 class InFlight:
     """
     Requests the live server is still answering. A page closed at the end of a test may leave
-    one running (a presence ping, an autosave, a picture); on SQLite the live server shares the
-    test's in-memory connection, and flushing the database under that request fails with
-    "database table is locked". Each test waits for the server to be idle before its flush.
+    one running (a presence ping, an autosave, a picture); flushing the database under that
+    request waits on its locks or fails ("database is locked" on SQLite). Each test waits for
+    the server to be idle before its flush.
     """
 
     def __init__(self):
