@@ -112,7 +112,8 @@ def warm_table(by_key):
     keys = ("varnish:peer", "stock:peer", "varnish:static")
     if not all(key in by_key for key in keys):
         return
-    rows = [by_key[key] for key in (*keys, "varnish:static-big") if key in by_key]
+    more = ("varnish:static-big", "varnish:peer-plain")
+    rows = [by_key[key] for key in (*keys, *more) if key in by_key]
     article = rows[0]
     print()
     print("| warm, same run | KB | req/s | p50 ms | p99 ms | article via Varnish ÷ this |")

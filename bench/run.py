@@ -48,6 +48,8 @@ from httpcache.varnish import Varnish
 PYTHON = sys.executable
 PEER_SLUG, HEAVIEST_SLUG = "bench-peer-sized", "bench-heaviest"
 STOCK = "X-Bench-Stack: stock"
+# What every reader's browser sends: Varnish keeps pages gzipped and sends them so.
+BROWSER = "Accept-Encoding: gzip, deflate, br, zstd"
 
 
 @dataclass
@@ -274,10 +276,14 @@ def plan(pages, args):
         peer = by_key["peer"]
         measures += [
             Measure("varnish:peer", "warm", "article, peer-sized, Varnish hit", "varnish",
-                    peer.path, peer),
-            Measure("varnish:static", "warm", "small static file, Varnish hit", "varnish", ""),
+                    peer.path, peer, headers=(BROWSER,)),
+            Measure("varnish:static", "warm", "small static file, Varnish hit", "varnish", "",
+                    headers=(BROWSER,)),
             Measure("varnish:static-big", "warm", "static file of the article's size, Varnish hit",
-                    "varnish", ""),
+                    "varnish", "", headers=(BROWSER,)),
+            Measure("varnish:peer-plain", "warm",
+                    "article, Varnish hit, client asking no gzip (unzipped per request)",
+                    "varnish", peer.path, peer),
             Measure("stock:peer", "warm", "article, peer-sized, Django per-site cache hit",
                     "main", peer.path, peer, headers=(STOCK,)),
         ]  # fmt: skip

@@ -9,7 +9,9 @@ while Varnish fetches the new one, and within a second everyone reads the new on
 is asserted as "no longer fresh in the cache" and then "shows the new text within a second".
 """
 
+import dataclasses
 import datetime as dt
+import gzip
 import io
 import shutil
 import socket
@@ -71,6 +73,12 @@ def cache(varnish_for, settings):
     return Reader(f"http://{varnish.listen}")
 
 
+@dataclasses.dataclass
+class Raw:
+    headers: object
+    body: bytes
+
+
 class Reader:
     """A reader's browser pointed at Varnish: what came back, and whether Varnish had it."""
 
@@ -86,6 +94,13 @@ class Reader:
         with urllib.request.urlopen(request, timeout=10) as response:
             status, ttl = response.headers.get("X-Cache"), response.headers.get("X-Ttl")
             return status, float(ttl) if status == "HIT" else None, response.read().decode()
+
+    def raw(self, path, headers=None):
+        """The response as it came over the wire (urllib does not unzip): headers and bytes."""
+        headers = {"X-Debug-Keys": "1", **(headers or {})}
+        request = urllib.request.Request(self.origin + path, headers=headers)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return Raw(response.headers, response.read())
 
     def get(self, path, headers=None):
         status, _, body = self.fetch(path, headers)
@@ -144,6 +159,19 @@ class TestVarnishKeepsPublicPages:
         assert status == "MISS"
         status, _ = cache.get("/", headers={"Cookie": "sessionid=abc"})
         assert status == "MISS"
+
+    def test_pages_go_out_compressed_to_browsers_and_plain_to_others(self, cache):
+        article = published(title="Kept compressed")
+        path = article.get_absolute_url()
+        cache.warm(path)
+        plain = cache.raw(path)
+        packed = cache.raw(path, {"Accept-Encoding": "gzip, deflate, br, zstd"})
+        assert packed.headers["X-Cache"] == plain.headers["X-Cache"] == "HIT"
+        assert packed.headers["Content-Encoding"] == "gzip"
+        assert "Content-Encoding" not in plain.headers
+        assert gzip.decompress(packed.body) == plain.body
+        assert "Kept compressed" in plain.body.decode()
+        assert len(packed.body) < len(plain.body) / 3
 
     def test_only_the_app_servers_may_purge(self, varnish_for):
         varnish = varnish_for(purgers=("192.0.2.1",))
