@@ -408,7 +408,7 @@ class TestSlugsAndAutocomplete:
         make_related(article, url="https://example.org/x", label="Elsewhere")
         make_reference(article, published_on="2016-04")
         make_embed(article)
-        response = client.get(url("article", "change", article.pk))
+        response = client.get(url("article", "change", article.pk) + "?edit=links")
         assert response.status_code == 200
         assert 'value="2016 April"' in response.text
 
@@ -443,7 +443,7 @@ class TestArticlePageFitsTheJob:
         article = make_article()
         make_reference(article, title="Inquiry report")
         make_related(article)
-        html = client.get(url("article", "change", article.pk)).text
+        html = client.get(url("article", "change", article.pk) + "?edit=links").text
         assert 'aria-label="Title, reference 1"' in html
         assert 'aria-label="Delete, reference 1"' in html
         assert 'aria-label="Target, related link 1"' in html

@@ -68,7 +68,8 @@ def test_a_one_field_save_writes_no_unchanged_row_and_costs_the_same_however_man
 def test_a_changed_row_is_still_saved_with_its_history(editor_client):
     article = article_with(3)
     reference = article.references.order_by("order").first()
-    url = reverse("admin:timeline_article_change", args=[article.pk])
+    # The links and media rows are edited on the page opened for them.
+    url = reverse("admin:timeline_article_change", args=[article.pk]) + "?edit=links"
     fields = read_form(editor_client.get(url).content.decode())
     name = next(f.name for f in fields if f.value == str(reference.pk) and "references" in f.name)
     title_field = name.replace("-id", "-title")
@@ -98,7 +99,8 @@ def test_only_the_newest_updates_are_open_and_the_rest_are_linked(editor_client)
 def test_the_page_renders_the_rows_there_are_and_one_new_update(editor_client):
     """No blank rows to render (Add another makes one), no hidden second new-update form."""
     article = article_with(4)
-    html = editor_client.get(reverse("admin:timeline_article_change", args=[article.pk])).text
+    url = reverse("admin:timeline_article_change", args=[article.pk]) + "?edit=links"
+    html = editor_client.get(url).text
     for prefix in ("quote_placements", "related_links", "references"):
         assert f'name="{prefix}-TOTAL_FORMS" value="4"' in html
         assert f'name="{prefix}-4-id"' not in html
@@ -120,6 +122,28 @@ def test_opening_the_page_reads_the_articles_updates_once_for_every_quote_row(ed
         ]
         counts.append(len(update_reads))
     assert counts[0] == counts[1]
+
+
+def test_the_change_page_costs_the_same_queries_however_many_rows(
+    editor_client, django_assert_num_queries
+):
+    """
+    Guards against N+1 queries: a related post's and a quote's row show their chosen article
+    and quote from the row as read (the admin's autocomplete box reads each again), with the
+    links and media section open or listed.
+    """
+    small, large = article_with(1), article_with(8)
+    for query in ("", "?edit=links"):
+        urls = [
+            reverse("admin:timeline_article_change", args=[article.pk]) + query
+            for article in (small, large)
+        ]
+        editor_client.get(urls[0])  # the site's settings, cached from the first page on
+        with CaptureQueriesContext(connection) as small_page:
+            assert editor_client.get(urls[0]).status_code == 200
+        with django_assert_num_queries(len(small_page.captured_queries)):
+            html = editor_client.get(urls[1]).text
+        assert "Quote 7" in html  # the rows are there, each naming its quote
 
 
 PASTED = """2010 October 9 — The inquiry opened.

@@ -1,8 +1,9 @@
 """
 The article's admin page in a browser, as editors and assistive technology meet it: axe-core
-finds no critical or serious violation on the change page and the add-update page; at 1280 px
-and on a 390 px phone every row's delete box and drag handle are on screen (nothing scrolls
-sideways); dragging a related post to the top changes the order that is saved.
+finds no critical or serious violation on the change page (as it opens, and with its links and
+media opened for editing) and the add-update page; at 1280 px and on a 390 px phone every
+row's delete box and drag handle are on screen (nothing scrolls sideways); dragging a related
+post to the top changes the order that is saved.
 
 The run at 1280 px takes the README's screenshot of the change page: into test-output/, or
 into docs/admin-article.png with DOCS_SCREENSHOTS=1 (so a test run leaves the tree clean).
@@ -69,6 +70,11 @@ def demo_sized_article():
     return article
 
 
+def links_open(article):
+    """The change page with links and media open for editing (listed until then)."""
+    return reverse("admin:timeline_article_change", args=[article.pk]) + "?edit=links"
+
+
 def sign_in(page, user, then):
     page.goto(f"{reverse('admin:login')}?next={then}")
     page.fill("#id_username", user.username)
@@ -93,11 +99,17 @@ def editor():
 
 
 def test_the_article_change_page_has_no_critical_or_serious_violation(page, editor):
+    """As it opens (links and media listed), then with links and media opened for editing."""
     article = demo_sized_article()
     sign_in(page, editor, reverse("admin:timeline_article_change", args=[article.pk]))
     # The page's script has named the autocomplete boxes (article.js).
-    page.locator("#related_links-group .select2-selection[aria-label]").first.wait_for()
+    page.locator("#quote_placements-group .select2-selection[aria-label]").first.wait_for()
+    found = serious(Axe().run(page))
+    assert found == [], "\n".join(found)
 
+    page.get_by_role("link", name="Edit links and media").click()
+    page.locator("#related_links-group .select2-selection[aria-label]").first.wait_for()
+    assert "edit=links" in page.url
     found = serious(Axe().run(page))
     assert found == [], "\n".join(found)
 
@@ -127,7 +139,7 @@ def on_screen(page, selector):
 def test_every_rows_delete_box_and_handle_are_on_screen(page, editor, width):
     article = demo_sized_article()
     page.set_viewport_size({"width": width, "height": 900})
-    sign_in(page, editor, reverse("admin:timeline_article_change", args=[article.pk]))
+    sign_in(page, editor, links_open(article))
 
     checked = 0
     outside = []
@@ -155,7 +167,7 @@ def test_every_rows_delete_box_and_handle_are_on_screen(page, editor, width):
 
 def test_dragging_a_related_post_to_the_top_saves_that_order(page, editor, violations):
     article = demo_sized_article()
-    url = reverse("admin:timeline_article_change", args=[article.pk])
+    url = links_open(article)
     sign_in(page, editor, url)
 
     handles = page.locator("#related_links-group tr.has_original .drag-handle")
@@ -175,7 +187,7 @@ def test_dragging_a_related_post_to_the_top_saves_that_order(page, editor, viola
 
 def test_a_row_is_sent_first_from_the_keyboard(page, editor):
     article = demo_sized_article()
-    url = reverse("admin:timeline_article_change", args=[article.pk])
+    url = links_open(article)
     sign_in(page, editor, url)
 
     rows = page.locator("#references-group tr.has_original")

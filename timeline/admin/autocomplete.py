@@ -21,13 +21,34 @@ def holds(field, value):
 
 
 class KeysOnly:
+    # {key as text: object} of the objects the form's row already holds (set per form, see
+    # timeline.admin.rows.ChosenFromRows): shown without reading them again, one query a row.
+    chosen = None
+
     def optgroups(self, name, value, attr=None):
         # The field the widget looks values up by, found as AutocompleteMixin finds it.
         remote = self.field.remote_field
         target = remote.model._meta.get_field(
             getattr(remote, "field_name", self.field.model._meta.pk.attname)
         )
-        return super().optgroups(name, [v for v in value if holds(target, v)], attr)
+        value = [v for v in value if holds(target, v)]
+        if self.chosen is not None and all(str(v) in self.chosen for v in value):
+            return self._chosen_optgroups(name, value)
+        return super().optgroups(name, value, attr)
+
+    def _chosen_optgroups(self, name, value):
+        """AutocompleteMixin.optgroups, with the chosen objects from `chosen`, not a query."""
+        default = (None, [], 0)
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not self.is_required and not self.allow_multiple_selected:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        label = self.choices.field.label_from_instance
+        for key in sorted(selected):
+            option = self.create_option(
+                name, key, label(self.chosen[key]), selected, len(default[1])
+            )
+            default[1].append(option)
+        return [default]
 
 
 class KeysOnlySelect(KeysOnly, AutocompleteSelect):

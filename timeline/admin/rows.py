@@ -8,6 +8,8 @@ Inline rows that cost what the editor changed, not what the page holds.
   to their own page), and on a save reads back exactly the rows the form carried.
 - NamedCells: in a table of rows each input is named for screen readers (the column heading is
   not its label).
+- ChosenFromRows: a row's autocomplete box shows the object the row already read (the inline's
+  queryset selects it), not one query per row.
 """
 
 from adminsortable2.admin import SortableAdminBase
@@ -15,6 +17,8 @@ from django import forms
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
 from django.forms.utils import ErrorDict, pretty_name
+
+from timeline.admin.autocomplete import KeysOnly
 
 
 class UnchangedRowSkipsChecks:
@@ -103,12 +107,35 @@ class NamedCells:
             widget.attrs["aria-label"] = f"{label}, {noun} {row}"
 
 
+class ChosenFromRows:
+    """
+    A formset whose rows' autocomplete boxes show the chosen object from the row itself when
+    the inline's queryset read it with the row (select_related): the admin's widget reads
+    each chosen object again, a query per row.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        instance = form.instance
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if not isinstance(widget, KeysOnly):
+                continue
+            model_field = instance._meta.get_field(name)
+            if not model_field.is_cached(instance):
+                continue
+            chosen = getattr(instance, name)
+            if chosen is not None:
+                key = getattr(chosen, model_field.target_field.attname)
+                widget.chosen = {str(key): chosen}
+
+
 class NamedCellsInline:
     """
-    Mixed into a TabularInline: its formset is NamedCells, in the compact row template; the
-    keys named in `plain_keys` are picked without the add/change/delete/view links beside
-    them (four links and their URLs on every row, for a choice made from a short list); an
-    address is one input (not the admin's "Currently: <link> Change: <input>" pair).
+    Mixed into a TabularInline: its formset is NamedCells and ChosenFromRows, in the compact
+    row template; the keys named in `plain_keys` are picked without the add/change/delete/view
+    links beside them (four links and their URLs on every row, for a choice made from a short
+    list); an address is one input (not the admin's "Currently: <link> Change: <input>" pair).
     """
 
     template = "admin/timeline/article/tabular.html"
@@ -124,7 +151,7 @@ class NamedCellsInline:
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        return type(formset.__name__, (NamedCells, formset), {})
+        return type(formset.__name__, (ChosenFromRows, NamedCells, formset), {})
 
 
 class SortableRows(SortableAdminBase):
