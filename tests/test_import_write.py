@@ -134,7 +134,9 @@ class TestRecords:
 
 
 class TestNothingLost:
-    @pytest.mark.parametrize("name", ["block_editor.xml", "classic_editor.xml"])
+    @pytest.mark.parametrize(
+        "name", ["block_editor.xml", "classic_editor.xml", "anniversary_edition.xml"]
+    )
     def test_every_sentence_of_the_source_is_on_the_page(self, name):
         run(name)
         for item in wxr.read(FIXTURES / name):

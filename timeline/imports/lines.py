@@ -108,20 +108,26 @@ def parse_related_list(text: str) -> list[RelatedLine | UnreadLine]:
     return [parse_related(raw) for raw in text.splitlines() if raw.strip()]
 
 
-def parse_reference(text: str, url: str = "") -> Reference:
-    """``Title — Outlet, date``, ``Title — Outlet (date)`` or ``Title (Outlet, date) URL``.
+def parse_reference(text: str, url: str = "", link_text: str = "") -> Reference:
+    """``Title — Outlet, date``, ``Title — Outlet (date)``, ``Title (Outlet, date) URL``,
+    ``Title, Outlet, date`` or a linked title followed by ``, Outlet, date``.
 
     Whatever is not understood stays in the title, so no words are lost.
     """
     text = " ".join(text.split())
+    link_text = " ".join(link_text.split())
     if not url and (found := _URL.search(text)):
         url = found.group(0).rstrip(".,;")
     text = text.replace(url, "").strip(" .,;—\u2013-") if url else text
     title, rest = text, ""
-    if match := _SEPARATOR.search(text):
+    if link_text and text.startswith(link_text) and text != link_text:
+        title, rest = link_text, text[len(link_text) :].strip(" .,;—\u2013-")
+    elif match := _SEPARATOR.search(text):
         title, rest = text[: match.start()].strip(), text[match.end() :].strip()
     elif match := re.search(r"\(([^()]+)\)\s*$", text):
         title, rest = text[: match.start()].strip(), match.group(1)
+    elif (parts := text.split(", ")) and len(parts) >= 2 and _is_date(parts[-1].rstrip(".")):
+        title, rest = parts[0], ", ".join(parts[1:])
     if not rest:
         return Reference(title=title, url=url)
     outlet, date_label = split_outlet_date(rest)

@@ -20,13 +20,16 @@ import dataclasses
 import datetime as dt
 import hashlib
 import html as html_lib
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from timeline import dates
+from timeline.editions.anniversaries import anniversary_on
 from timeline.imports import structure as structure_module
 from timeline.imports import wxr
+from timeline.imports.titles import read_title
 
 _URL = URLValidator(schemes=["http", "https"])
 UPDATE_KINDS = {"update": "update", "correction": "correction", "editors_note": "note"}
@@ -51,6 +54,7 @@ class PostPlan:
     lede: str
     body: str
     event_date: dt.date | None
+    story_title: str  # the post's title without an edition's words ("Six Years Ago — …")
     quotes: list[QuotePlan]
     updates: list[dict]
     entries: list[dict]  # date (MixedDate), date_label, text, position
@@ -65,8 +69,8 @@ def digest(item: wxr.Item) -> str:
     return hashlib.sha256(repr(dataclasses.astuple(item)).encode()).hexdigest()
 
 
-def plan(recovered: structure_module.Structure) -> PostPlan:
-    return _Planner(recovered).run()
+def plan(recovered: structure_module.Structure, title: str = "") -> PostPlan:
+    return _Planner(recovered, title).run()
 
 
 def is_url(value: str) -> bool:
@@ -91,8 +95,9 @@ def _edtf(label: str) -> str:
 
 
 class _Planner:
-    def __init__(self, recovered: structure_module.Structure):
+    def __init__(self, recovered: structure_module.Structure, title: str = ""):
         self.s = recovered
+        self.title = read_title(title)
         self.body: list[str] = []
         self.paragraphs = 0
         self.quotes: dict[int, QuotePlan] = {}
@@ -102,13 +107,15 @@ class _Planner:
         self.embeds: list[dict] = []
 
     def run(self) -> PostPlan:
+        self.event = self.event_date()
         for at, (kind, index) in enumerate(self.s.order):
             self.at = at
             getattr(self, f"add_{kind}", self.skip)(index)
         return PostPlan(
             lede=f"<p>{self.s.lede}</p>" if self.s.lede else "",
             body="\n\n".join(self.body),
-            event_date=self.event_date(),
+            event_date=self.event,
+            story_title=self.title.story,
             quotes=list(self.quotes.values()),
             updates=[self.update(u) for u in self.s.updates],
             entries=self.entries(),
@@ -202,9 +209,15 @@ class _Planner:
 
     def add_edition(self, index: int) -> None:
         edition = self.s.editions[index]
-        if edition.year and 1900 <= edition.year <= 2100 and _fits(title=edition.title):
+        read = read_title(edition.title)
+        year = edition.year if edition.year_apart else None  # "2019 — …", "… (2019)"
+        if year is None and read.years_ago is not None and self.event is not None:
+            year = self.event.year + read.years_ago  # "Five Years Ago — …": the fifth
+        elif year is None and read.event_date is None:
+            year = edition.year  # a year in the title; not one in "(November 13 2015)"
+        if year and 1900 <= year <= 2100 and _fits(title=edition.title):
             url = edition.url if is_url(edition.url) else ""
-            self.editions.append({"title": edition.title, "year": edition.year, "url": url})
+            self.editions.append({"title": edition.title, "year": year, "url": url})
         else:
             self.paragraph(html_lib.escape(edition.written))
 
@@ -246,13 +259,39 @@ class _Planner:
         self.embeds.append({"url": embed.url, "title": title[:300], "order": len(self.embeds)})
 
     def event_date(self) -> dt.date | None:
-        lede = structure_module._DATELINE.match(self.s.lede or "")
-        if lede:
-            written = structure_module.html_to_text(lede.group(2)).strip(" —\u2013-:,")
-            try:
-                found = dates.parse(written)
-            except dates.InvalidDate:
-                found = None
-            if found and found.precision == dates.Precision.DAY:
-                return found.lower
+        """The day the story happened. The lede's dateline is the day of the edition it opened
+        (``November 13 2021 —``), so first what the title says (``… (November 13 2015)``, or
+        ``Six Years Ago —`` from that dateline), then the earliest day on the same date in
+        an earlier year that the body's datelines or the timeline name, then the dateline."""
+        if self.title.event_date:
+            return self.title.event_date
+        lede = _dateline(self.s.lede or "")
+        if lede is None:
+            return None
+        if self.title.years_ago is not None and self.title.years_ago < lede.year:
+            return anniversary_on(lede, lede.year - self.title.years_ago)
+        named = [_dateline(p.html) for p in self.s.body if p.kind == "paragraph"]
+        named += [e.date.lower for e in self.s.timeline if e.date.precision == dates.Precision.DAY]
+        earlier = [
+            day
+            for day in named
+            if day and (day.month, day.day) == (lede.month, lede.day) and day.year < lede.year
+        ]
+        return min(earlier, default=lede)
+
+
+_WEEKDAY = re.compile(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+", re.IGNORECASE)
+
+
+def _dateline(html: str) -> dt.date | None:
+    """The day a bold dateline opening ``html`` names (``<strong>November 13 2020 —</strong>``)."""
+    match = structure_module._DATELINE.match(html)
+    if not match:
         return None
+    written = structure_module.html_to_text(match.group(2)).strip(" —\u2013-:,")
+    written = _WEEKDAY.sub("", written)  # "Friday November 13 2015"
+    try:
+        found = dates.parse(written)
+    except dates.InvalidDate:
+        return None
+    return found.lower if found.precision == dates.Precision.DAY else None

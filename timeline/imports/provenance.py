@@ -26,7 +26,9 @@ _CREDIT = re.compile(
     rf"(?P<speaker>[^—\u2013()]+?){_DASH}(?P<detail>[^()]+?)(?:\s*\((?P<paren>[^()]+)\))?"
 )
 _OUTLET = re.compile(r"(?P<outlet>[^—\u2013()]+?)\s*\((?P<paren>[^()]+)\)")
-_NOT_NAMES = {"flashback", "update", "correction", "related", "timeline", "note", "q", "a", "end"}
+_NOT_NAMES = {"flashback", "update", "correction", "related", "timeline", "note", "end"}
+# A question-and-answer's speakers: "Q — …", "A — …" (but "A widower — …" may be a credit).
+_INTERVIEW = {"q", "a", "q:", "a:"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +71,8 @@ def parse_provenance(text: str, *, strict: bool) -> Provenance | None:
 def _looks_like_name(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 6 or words[0].lower().strip(":") in _NOT_NAMES:
+        return False
+    if len(words) == 1 and words[0].lower() in _INTERVIEW:
         return False
     if re.search(r"[?!:;]|\w{2,}\.", text):
         return False

@@ -97,6 +97,9 @@ class Edition:
     year: int | None
     url: str
     written: str = ""  # the whole line as it stood in the list
+    # The year stood apart ("2019 — Title", "Title (2019)"), not merely somewhere in the title,
+    # where it may be the story's year ("On This Day — … (November 13 2015)").
+    year_apart: bool = True
 
 
 @dataclasses.dataclass
@@ -295,7 +298,9 @@ class _Reader:
             link = _HREF.search(line)
             if self.section == "references":
                 url = html_lib.unescape(link.group(1)) if link else ""
-                self.add("reference", self.structure.references, lines.parse_reference(text, url))
+                label = html_to_text(link.group(2)) if link else ""
+                reference = lines.parse_reference(text, url, label)
+                self.add("reference", self.structure.references, reference)
             elif self.section == "editions":
                 self.add("edition", self.structure.editions, _edition(text, link))
             elif dated := lines.parse_dated_line(text):
@@ -370,13 +375,14 @@ def _edition(text: str, link: re.Match | None) -> Edition:
     url = html_lib.unescape(link.group(1)) if link else ""
     year_match = _EDITION_YEAR.search(text)
     year = int(year_match.group(1) or year_match.group(2)) if year_match else lines.first_year(text)
+    apart = year_match is not None
     if link:
         title = html_to_text(link.group(2))
     elif year_match:
         title = (text[: year_match.start()] + text[year_match.end() :]).strip()
     else:
         title = text
-    return Edition(title=title, year=year, url=url, written=text)
+    return Edition(title=title, year=year, url=url, written=text, year_apart=apart)
 
 
 def _text_positions(html: str) -> list[int]:

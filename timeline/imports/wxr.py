@@ -13,6 +13,7 @@ Every refusal is a :class:`WXRError` whose message is one sentence for the edito
 import codecs
 import dataclasses
 import datetime
+import html
 import os
 import re
 
@@ -140,7 +141,7 @@ def _items(path: str):
             site = (element.text or "").strip()
         elif depth == 2 and tag == f"{{{wp}}}author":
             login = _text(element, f"{{{wp}}}author_login")
-            authors[login] = _text(element, f"{{{wp}}}author_display_name") or login
+            authors[login] = _plain(element, f"{{{wp}}}author_display_name") or login
             _drop(element)
         elif depth == 2 and tag == "item":
             if _text(element, f"{{{wp}}}post_type") == "post":
@@ -176,6 +177,12 @@ def _text(element, tag: str) -> str:
     return (element.findtext(tag) or "").strip()
 
 
+def _plain(element, tag: str) -> str:
+    """A plain-text field (a title, a name): WordPress keeps them with HTML entities in them
+    (``&#8212;``, ``&amp;``, ``&#8217;``), which are characters to us."""
+    return html.unescape(_text(element, tag))
+
+
 def _date(value: str) -> datetime.datetime | None:
     if not value or value.startswith("0000"):
         return None
@@ -197,7 +204,7 @@ def _item(element, wp: str, site: str, authors: dict[str, str]) -> Item:
     login = _text(element, _DC_CREATOR)
     categories, tags = [], []
     for term in element.iterfind("category"):
-        found = Term(name=(term.text or "").strip(), slug=term.get("nicename", ""))
+        found = Term(name=html.unescape((term.text or "").strip()), slug=term.get("nicename", ""))
         if term.get("domain") == "category":
             categories.append(found)
         elif term.get("domain") == "post_tag":
@@ -205,7 +212,7 @@ def _item(element, wp: str, site: str, authors: dict[str, str]) -> Item:
     return Item(
         wp_id=wp_id,
         site=site,
-        title=_text(element, "title"),
+        title=_plain(element, "title"),
         slug=_text(element, f"{{{wp}}}post_name"),
         status=_text(element, f"{{{wp}}}status"),
         author=authors.get(login, login),
@@ -229,7 +236,7 @@ def _comments(element, wp: str):
         yield Comment(
             wp_id=_int(_text(comment, f"{{{wp}}}comment_id")) or 0,
             parent_id=parent or None,
-            author=_text(comment, f"{{{wp}}}comment_author"),
+            author=_plain(comment, f"{{{wp}}}comment_author"),
             date=_date(_text(comment, f"{{{wp}}}comment_date_gmt")),
             text=comment.findtext(f"{{{wp}}}comment_content") or "",
         )

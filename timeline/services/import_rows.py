@@ -146,10 +146,10 @@ class NewPost:
 
 def build(item: wxr.Item, *, story_defaults: dict) -> NewPost:
     """A new post's rows; raises ValidationError as full_clean would (nothing written)."""
-    planned = plan_module.plan(structure.recover(item.content))
+    planned = plan_module.plan(structure.recover(item.content), item.title)
     moment_ = item.published or timezone.now()
     story = Story(
-        title=item.title[:200] or item.slug,
+        title=planned.story_title[:200] or item.slug,
         event_date=planned.event_date or timezone.localtime(moment_).date(),
         **story_defaults,
     )

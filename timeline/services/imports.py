@@ -77,7 +77,7 @@ def import_post(item: wxr.Item, *, user=None, on_comments=None) -> str:
     digest = plan_module.digest(item)
     if record and record.digest == digest:
         return "unchanged"
-    planned = plan_module.plan(structure.recover(item.content))
+    planned = plan_module.plan(structure.recover(item.content), item.title)
     story = _story(item, planned, record, user)
     article = _article(item, planned, story, record, user)
     _categories_and_tags(article, item, user)
@@ -120,7 +120,7 @@ def _free_slug(model, wanted: str, keep=None) -> str:
 def _story(item, planned, record, user):
     moment = item.published or timezone.now()
     values = {
-        "title": item.title[:200] or item.slug,
+        "title": planned.story_title[:200] or item.slug,
         "event_date": planned.event_date or timezone.localtime(moment).date(),
     }
     story = record.story if record else None

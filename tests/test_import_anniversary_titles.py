@@ -1,0 +1,157 @@
+"""
+A post written as one anniversary edition of a longer story: its title names the edition
+("Six Years Ago — The Paris Attacks (November 13 2015)"), its lede's dateline is the day of that
+edition, not of the event, and its list of earlier editions names them the same way. The import
+recovers the story's own name and day from them, and never takes the story's year for an
+edition's.
+"""
+
+import datetime
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from timeline.imports import lines, plan, provenance, structure
+from timeline.imports.titles import TitleParts, read_title
+from timeline.models import Article, EditionKind
+from timeline.text import html_to_text
+
+FIXTURE = Path(__file__).parent / "fixtures" / "wordpress" / "anniversary_edition.xml"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Six Years Ago — The Paris Attacks (November 13 2015)",
+            TitleParts("The Paris Attacks", datetime.date(2015, 11, 13), 6),
+        ),
+        (
+            "On This Day — The fall of the Berlin Wall (9 November 1989)",
+            TitleParts("The fall of the Berlin Wall", datetime.date(1989, 11, 9)),
+        ),
+        ("Twenty-Five Years Ago — Chernobyl", TitleParts("Chernobyl", None, 25)),
+        ("One Year Ago \u2013 The flood", TitleParts("The flood", None, 1)),
+        ("10 Years Ago: The flood", TitleParts("The flood", None, 10)),
+        ("A Century Ago — The Great Fire", TitleParts("The Great Fire", None, 100)),
+        (
+            "30th Anniversary — Chernobyl (April 26 1986)",
+            TitleParts("Chernobyl", datetime.date(1986, 4, 26), 30),
+        ),
+        ("The Paris Attacks [UPDATE: the trial begins]", TitleParts("The Paris Attacks")),
+        # Not an edition's words, or not a day: the title stays whole.
+        ("Voices from the checkpoint", TitleParts("Voices from the checkpoint")),
+        ("Many Years Ago — A memoir", TitleParts("Many Years Ago — A memoir")),
+        ("Market day (2015)", TitleParts("Market day (2015)")),
+    ],
+)
+def test_an_editions_title_read(title, expected):
+    assert read_title(title) == expected
+
+
+def planned(content, title=""):
+    return plan.plan(structure.recover(content), title)
+
+
+class TestTheStorysDay:
+    def test_from_the_title_before_the_ledes_dateline(self):
+        post = planned("<p><strong>November 13 2021 —</strong> Six years ago tonight…</p>",
+                       "Six Years Ago — The Paris Attacks (November 13 2015)")  # fmt: skip
+        assert post.event_date == datetime.date(2015, 11, 13)
+        assert post.story_title == "The Paris Attacks"
+
+    def test_years_ago_counted_back_from_the_ledes_dateline(self):
+        post = planned("<p><strong>April 26 2011 —</strong> It is a quarter century…</p>",
+                       "Twenty-Five Years Ago — Chernobyl")  # fmt: skip
+        assert post.event_date == datetime.date(1986, 4, 26)
+
+    def test_the_same_day_in_an_earlier_year_named_in_the_body(self):
+        content = (
+            "<p><strong>November 13 2021 —</strong> Six years ago tonight…</p>\n"
+            "<h2>The attacks</h2>\n"
+            "<p><strong>Friday November 13 2015 —</strong> Beginning at 21:16 CET, …</p>"
+        )
+        assert planned(content, "The Paris Attacks").event_date == datetime.date(2015, 11, 13)
+
+    def test_only_the_ledes_dateline(self):
+        post = planned("<p><strong>May 4 2020 —</strong> A day to remember.</p>", "A day")
+        assert post.event_date == datetime.date(2020, 5, 4)
+
+
+def test_a_credit_may_begin_with_a_but_an_interviews_answer_is_no_credit():
+    credit = provenance.parse_provenance(
+        "A neighbour — Letter to the city (Radio Example, Nov. 16 2015)", strict=True
+    )
+    assert (credit.speaker, credit.work, credit.outlet, credit.date_label) == (
+        "A neighbour",
+        "Letter to the city",
+        "Radio Example",
+        "Nov. 16 2015",
+    )
+    assert provenance.parse_provenance("A — Because we were late.", strict=True) is None
+    assert provenance.parse_provenance("Q — Were you there?", strict=True) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "link", "expected"),
+    [
+        ("Inside the night, Example News, November 20 2015", "Inside the night",
+         ("Inside the night", "Example News", "November 20 2015")),
+        ("Parliamentary inquiry report, National Assembly, July 5 2016", "",
+         ("Parliamentary inquiry report", "National Assembly", "July 5 2016")),
+        ("The Wall in Documents — Example Archive Press, 2009", "",
+         ("The Wall in Documents", "Example Archive Press", "2009")),
+        # A comma that is not before a date leaves the title whole.
+        ("Paris, a city in mourning", "", ("Paris, a city in mourning", "", "")),
+    ],
+)  # fmt: skip
+def test_a_reference_line_split_into_title_outlet_and_date(text, link, expected):
+    found = lines.parse_reference(text, "", link)
+    assert (found.title, found.outlet, found.date_label) == expected
+
+
+@pytest.mark.django_db
+class TestImported:
+    @pytest.fixture
+    def article(self):
+        call_command("import_wordpress", str(FIXTURE), stdout=StringIO())
+        return Article.objects.get(slug="paris-attacks")
+
+    def test_titles_and_names_are_characters_not_entities(self, article):
+        assert article.title == "Six Years Ago — The Paris Attacks (November 13 2015)"
+        assert sorted(c.name for c in article.categories.all()) == ["Europe & World", "On This Day"]
+        text = html_to_text(Client().get(article.get_absolute_url()).content.decode())
+        assert "&#8212;" not in text and "&amp;" not in text
+        assert "Six Years Ago — The Paris Attacks" in text
+
+    def test_the_story_is_named_and_dated_as_the_event(self, article):
+        assert article.story.title == "The Paris Attacks"
+        assert article.story.event_date == datetime.date(2015, 11, 13)
+
+    def test_earlier_editions_get_the_years_their_titles_count(self, article):
+        past = article.editions.filter(kind=EditionKind.PAST).order_by("year")
+        assert [(e.year, e.title) for e in past] == [
+            (2016, "One Year Ago — The Paris Attacks"),
+            (2020, "Five Years Ago — The Paris Attacks (November 13 2015)"),
+        ]
+        live = article.editions.get(status="live")
+        assert live.year == 2021
+        # The story's year is not an edition's: that line stays in the text, where it was.
+        assert not article.editions.filter(year=2015).exists()
+        assert "On This Day — The Paris Attacks (November 13 2015)" in html_to_text(article.body)
+
+    def test_references_keep_title_outlet_and_date_apart(self, article):
+        found = [(r.title, r.outlet, r.published_on) for r in article.references.all()]
+        assert found == [
+            ("Inside the night of the attacks", "Example News", "2015-11-20"),
+            ("Parliamentary inquiry report", "National Assembly", "2016-07-05"),
+        ]
+
+    def test_every_quote_with_its_credit(self, article):
+        credits = sorted(p.quote.speaker for p in article.quote_placements.all())
+        assert credits == ["A neighbour", "Claire Dubois", "Jean Exemple"]
+        assert "A neighbour —" not in html_to_text(article.lede + article.body)
+        assert article.lede.startswith("<p><strong>November 13 2021 —</strong>")
