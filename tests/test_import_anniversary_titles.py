@@ -155,3 +155,58 @@ class TestImported:
         assert credits == ["A neighbour", "Claire Dubois", "Jean Exemple"]
         assert "A neighbour —" not in html_to_text(article.lede + article.body)
         assert article.lede.startswith("<p><strong>November 13 2021 —</strong>")
+
+
+class TestUpdatesAndTimelinesWrittenOtherwise:
+    def test_an_update_opened_by_a_heading_of_its_own_and_closed_in_capitals(self):
+        found = structure.recover(
+            "<h3>UPDATE (April 26, 2022)</h3>\n<p>The zone was occupied for five weeks.</p>\n"
+            "<p>END OF UPDATE</p>\n<h2>What happened</h2>\n<p>A power surge.</p>"
+        )
+        (update,) = found.updates
+        assert (update.label, update.date.edtf, update.ended) == (
+            "April 26, 2022",
+            "2022-04-26",
+            True,
+        )
+        assert [html_to_text(h) for h in update.body] == ["The zone was occupied for five weeks."]
+        assert [p.text for p in found.left_in_body()] == ["A power surge."]
+
+    @pytest.mark.parametrize(
+        ("opening", "label"),
+        [
+            ("UPDATE \u2013 April 26 2021:", "April 26 2021"),
+            ("Update: November 13 2021 \u2014", "November 13 2021"),
+            ("UPDATE November 13 2021 \u2014", "November 13 2021"),
+            ("UPDATE (November 13 2021) \u2014", "November 13 2021"),
+        ],
+    )
+    def test_the_date_after_the_word_as_well_as_in_brackets(self, opening, label):
+        found = structure.recover(f"<p><strong>{opening}</strong> The site reopened.</p>")
+        (update,) = found.updates
+        assert update.label == label
+        assert [html_to_text(h) for h in update.body] == ["The site reopened."]
+
+    @pytest.mark.parametrize(
+        "html",
+        [
+            "<p>Update your bookmarks: the archive moved.</p>",
+            "<h2>Update on the investigation</h2>",
+        ],
+    )
+    def test_words_that_merely_start_with_update_stay_text(self, html):
+        found = structure.recover(html)
+        assert found.updates == []
+        assert len(found.body) == 1
+
+    def test_timeline_lines_with_a_colon(self):
+        found = structure.recover(
+            "<p><strong>TIMELINE</strong></p>\n<ul><li><strong>1986 April 27</strong>: Pripyat is"
+            " evacuated.</li><li>2015 November 13, 21:16 CET \u2014 First explosion.</li>"
+            "<li>1986 April 28: Alarms in Sweden \u2014 far away.</li></ul>"
+        )
+        assert [(e.label, e.text) for e in found.timeline] == [
+            ("1986 April 27", "Pripyat is evacuated."),
+            ("2015 November 13, 21:16 CET", "First explosion."),
+            ("1986 April 28", "Alarms in Sweden — far away."),
+        ]

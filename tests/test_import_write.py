@@ -135,7 +135,13 @@ class TestRecords:
 
 class TestNothingLost:
     @pytest.mark.parametrize(
-        "name", ["block_editor.xml", "classic_editor.xml", "anniversary_edition.xml"]
+        "name",
+        [
+            "block_editor.xml",
+            "classic_editor.xml",
+            "anniversary_edition.xml",
+            "anniversary_variants.xml",
+        ],
     )
     def test_every_sentence_of_the_source_is_on_the_page(self, name):
         run(name)

@@ -19,6 +19,7 @@ from timeline import dates
 # dash, so a span written with an en dash keeps its label whole.
 _SEPARATOR = re.compile(r"\s+(?:—|\u2013|-{1,2})\s+")
 _TIGHT_SEPARATOR = re.compile(r"\s*(?:—|\u2013)\s*")
+_COLON = re.compile(r":\s+")  # not "21:16"
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
 # "RELATED POST: …" as WordPress posts have it (structure.py reads the same marker), and the
@@ -60,17 +61,19 @@ class Reference:
 def parse_dated_line(line: str) -> DatedLine | None:
     """``date — text`` split and parsed, or None when the line does not start with a date."""
     line = " ".join(line.split())
-    match = _SEPARATOR.search(line) or _TIGHT_SEPARATOR.search(line)
-    if not match or match.start() == 0:
-        return None
-    label, text = line[: match.start()].strip(), line[match.end() :].strip()
-    if not text:
-        return None
-    try:
-        parsed = dates.parse(label)
-    except dates.InvalidDate:
-        return None
-    return DatedLine(label=label, date=parsed, text=text)
+    # A spaced dash first ("1999/2000 — …" is one label), then a colon ("1986 April 27: …"),
+    # then a dash without spaces: the first that follows a date.
+    found = (regex.search(line) for regex in (_SEPARATOR, _COLON, _TIGHT_SEPARATOR))
+    for match in (m for m in found if m and m.start() > 0):
+        label, text = line[: match.start()].strip(), line[match.end() :].strip()
+        if not text:
+            continue
+        try:
+            parsed = dates.parse(label)
+        except dates.InvalidDate:
+            continue
+        return DatedLine(label=label, date=parsed, text=text)
+    return None
 
 
 def parse_list(text: str) -> list[DatedLine | UnreadLine]:
