@@ -210,3 +210,38 @@ class TestUpdatesAndTimelinesWrittenOtherwise:
             ("2015 November 13, 21:16 CET", "First explosion."),
             ("1986 April 28", "Alarms in Sweden — far away."),
         ]
+
+
+class TestRelatedAndCreditsWrittenOtherwise:
+    def test_a_related_posts_line_over_a_list_of_links(self):
+        found = structure.recover(
+            "<p><strong>RELATED POSTS:</strong></p><ul><li><a href='https://a.example/x'>X story"
+            "</a></li><li><a href='https://a.example/y'>Y story</a></li></ul><p>Body text.</p>"
+        )
+        assert [(r.text, r.url) for r in found.related] == [
+            ("X story", "https://a.example/x"),
+            ("Y story", "https://a.example/y"),
+        ]
+        assert [p.text for p in found.body] == ["Body text."]
+
+    def test_a_related_posts_line_with_no_links_under_it_stays_text(self):
+        found = structure.recover("<p>RELATED POSTS:</p><p>Nothing linked here.</p>")
+        assert found.related == []
+        assert [p.text for p in found.body] == ["RELATED POSTS:", "Nothing linked here."]
+
+    @pytest.mark.parametrize(
+        ("line", "expected"),
+        [
+            ("— Jane Roe, Mayor of Example (2019)", ("Jane Roe", "Mayor of Example", "", "2019")),
+            ("— Jane Roe, Mayor", ("Jane Roe", "Mayor", "", "")),
+            ("— Jane Roe, The Example Review (Example Press, May 2019)",
+             ("Jane Roe", "", "The Example Review", "May 2019")),
+        ],
+    )  # fmt: skip
+    def test_a_dash_led_credit_with_a_comma(self, line, expected):
+        found = provenance.parse_provenance(line, strict=True)
+        assert (found.speaker, found.role, found.work, found.date_label) == expected
+
+    def test_a_sentence_after_a_quote_is_no_credit(self):
+        line = "— Paris, a city in mourning, wrote the paper."
+        assert provenance.parse_provenance(line, strict=True) is None

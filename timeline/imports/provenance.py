@@ -25,6 +25,9 @@ _DASH = r"\s+(?:—|\u2013|--?)\s+"
 _CREDIT = re.compile(
     rf"(?P<speaker>[^—\u2013()]+?){_DASH}(?P<detail>[^()]+?)(?:\s*\((?P<paren>[^()]+)\))?"
 )
+_COMMA_CREDIT = re.compile(
+    r"(?P<speaker>[^,—\u2013()]+?),\s+(?P<detail>[^()]+?)(?:\s*\((?P<paren>[^()]+)\))?"
+)
 _OUTLET = re.compile(r"(?P<outlet>[^—\u2013()]+?)\s*\((?P<paren>[^()]+)\)")
 _NOT_NAMES = {"flashback", "update", "correction", "related", "timeline", "note", "end"}
 # A question-and-answer's speakers: "Q — …", "A — …" (but "A widower — …" may be a credit).
@@ -57,6 +60,18 @@ def parse_provenance(text: str, *, strict: bool) -> Provenance | None:
         if outlet:
             return Provenance(written, speaker, work=detail, outlet=outlet, date_label=date_label)
         return Provenance(written, speaker, role=detail, date_label=date_label)
+    if (written != line or not strict) and (match := _COMMA_CREDIT.fullmatch(line)):
+        # "— Jane Roe, Mayor of Example (2019)": led by a dash (or in a <cite>), a credit.
+        speaker, detail, paren = match.group("speaker"), match.group("detail"), match.group("paren")
+        sentence = strict and paren is None and written.endswith(".")
+        if _looks_like_name(speaker) and _looks_like_credit(detail, paren) and not sentence:
+            outlet, date_label = split_outlet_date(paren) if paren else ("", "")
+            if outlet:
+                return Provenance(
+                    written, speaker, work=detail, outlet=outlet, date_label=date_label
+                )
+            if paren is None or date_label:
+                return Provenance(written, speaker, role=detail, date_label=date_label)
     if match := _OUTLET.fullmatch(line):
         outlet, date_label = split_outlet_date(match.group("paren"))
         if date_label and not outlet and (not strict or len(match.group("outlet").split()) <= 8):

@@ -182,11 +182,14 @@ class _Reader:
         self.section = ""
         self.quote_keys: dict[str, int] = {}
         self.quote_areas: list[str] = []
+        self.related_heading = ""  # a "RELATED POSTS:" line waiting for its list
 
     def read(self) -> Structure:
         position = 0
         while position < len(self.blocks):
             position = self.block(position)
+        if self.related_heading:
+            self.body("paragraph", self.related_heading)
         self.place_quotes()
         return self.structure
 
@@ -196,6 +199,11 @@ class _Reader:
 
     def block(self, position: int) -> int:
         block = self.blocks[position]
+        if self.related_heading:
+            heading, self.related_heading = self.related_heading, ""
+            if self.related_list(block):
+                return position + 1
+            self.body("paragraph", heading)  # no list of links under it: text as written
         text = block.text
         section = _section(block)
         update_marker = _update_marker(block)
@@ -277,16 +285,33 @@ class _Reader:
         self.quote_areas.append("update" if self.update else "")
         return consumed
 
+    def related_list(self, block) -> bool:
+        """The list under a ``RELATED POSTS:`` line of its own: every line a link."""
+        found = block.lines() if block.kind in ("list", "paragraph") else []
+        links = [_HREF.search(line) for line in found]
+        if not found or not all(links):
+            return False
+        for link in links:
+            related = Related(html_to_text(link.group(2)), html_lib.unescape(link.group(1)))
+            self.add("related", self.structure.related, related)
+        return True
+
     def related_or_body(self, block) -> None:
         kept = []
         for line in block.lines():
             if match := _RELATED.match(html_to_text(line)):
+                if not html_to_text(line)[match.end() :].strip() and not self.related_heading:
+                    self.related_heading = line  # the list comes in the next block
+                    continue
                 link = _HREF.search(line)
                 text = html_to_text(link.group(2)) if link else html_to_text(line)[match.end() :]
                 url = html_lib.unescape(link.group(1)) if link else ""
                 self.add("related", self.structure.related, Related(text=text, url=url))
             else:
                 kept.append(line)
+        if self.related_heading and kept:
+            kept.insert(0, self.related_heading)  # it was not alone on its line after all
+            self.related_heading = ""
         if kept:
             self.body("paragraph", "<br>\n".join(kept))
 
