@@ -9,6 +9,8 @@ slowest statements, as they ran.
 
 Cold as bench/run.py's "cold, fragments empty" server is: bench.settings with BENCH_FRAGMENTS=0
 (the template fragment cache a DummyCache) and Django's cache cleared before every request.
+With BENCH_FRAGMENTS=1 the cache is kept instead: the fragments rendered by the first request
+(a story's timeline) are reused, as after an edit of one update, and the rest is rendered.
 Besides the timings, which depend on the machine's load, it prints figures that depend on it
 far less: the Python side's CPU time (this process's, so not the database's), the page's
 queries and, with --buffers, every statement of one request EXPLAINed (ANALYZE,
@@ -47,6 +49,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+FRAGMENTS_OFF = os.environ["BENCH_FRAGMENTS"] == "0"
 # What timeline.search._session sets for its transaction, to EXPLAIN its statements as they ran.
 SEARCH_SESSION = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0;" + (
     " SET LOCAL random_page_cost = 1.1"
@@ -71,7 +74,8 @@ def profile(client, path, args):
     profiler = start_profiler() if args.pyinstrument else None
     runs, cpu_times = [], []
     for _ in range(args.requests):
-        cache.clear()  # cold: a cached fragment or setting would hide its queries
+        if FRAGMENTS_OFF:
+            cache.clear()  # cold: a cached fragment or setting would hide its queries
         started, cpu = time.perf_counter(), time.process_time()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
@@ -82,7 +86,8 @@ def profile(client, path, args):
         assert response.status_code == 200, (path, response.status_code)
     totals = sorted(total for total, _ in runs)
     p = lambda q: totals[min(int(len(totals) * q), len(totals) - 1)]  # noqa: E731
-    print(f"\n== {path}: {args.requests} cold requests in-process, one at a time")
+    how = "cold" if FRAGMENTS_OFF else "cold but for cached fragments"
+    print(f"\n== {path}: {args.requests} {how} requests in-process, one at a time")
     print(f"   load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
         f"   p50 {p(0.5):.1f} ms  p90 {p(0.9):.1f} ms  p99 {p(0.99):.1f} ms  max {totals[-1]:.1f}"
