@@ -1,9 +1,22 @@
 """The dry-run report: per post, what was recognised and every passage left in the body."""
 
+import re
+
+from timeline.imports import pictures, wxr
 from timeline.imports import structure as structure_module
-from timeline.imports import wxr
 
 PREVIEW = 80
+
+
+class _EveryPicture(dict):
+    """Any picture, as if brought in: placed as ``[image 0]``."""
+
+    def get(self, key, default=None):
+        return 0
+
+
+_EVERY_PICTURE = _EveryPicture()
+_PLACED = re.compile(r"\[image \d+\]")
 
 
 def preview(text: str, width: int = PREVIEW) -> str:
@@ -13,6 +26,7 @@ def preview(text: str, width: int = PREVIEW) -> str:
 
 def post_report(item: wxr.Item, recovered: structure_module.Structure) -> list[str]:
     counts = recovered.counts()
+    counts["pictures"] = len(pictures.find(item.content)) + bool(item.thumbnail_id)
     counts["categories"] = len(item.categories)
     counts["tags"] = len(item.tags)
     counts["comments"] = len(item.comments)
@@ -21,7 +35,7 @@ def post_report(item: wxr.Item, recovered: structure_module.Structure) -> list[s
         f"{item.slug or item.wp_id} (WordPress post {item.wp_id}, {item.status}): {item.title}",
         f"  recognised: {found or 'nothing'}",
     ]
-    left = recovered.left_in_body()
+    left = [p for p in recovered.left_in_body() if not _PLACED.fullmatch(p.text)]
     lines.append(f"  left in the body: {len(left)}")
     for passage in left:
         note = f" [{passage.note}]" if passage.note else ""
@@ -36,5 +50,7 @@ def report(items, *, only: set[str] | None = None):
         if only and item.slug not in only:
             continue
         posts += 1
-        yield from post_report(item, structure_module.recover(item.content))
+        # Pictures as the import places them, so that they are not listed as left in the body.
+        content = pictures.place(item.content, _EVERY_PICTURE)
+        yield from post_report(item, structure_module.recover(content))
     yield f"{posts} post{'s' if posts != 1 else ''} read; nothing written (dry run)."

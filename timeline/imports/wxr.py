@@ -67,9 +67,26 @@ class Item:
     categories: tuple[Term, ...] = ()
     tags: tuple[Term, ...] = ()
     comments: tuple[Comment, ...] = ()
+    thumbnail_id: int | None = None  # its featured image: an Attachment's wp_id
 
 
-def read(path, *, max_bytes: int = DEFAULT_MAX_BYTES):
+@dataclasses.dataclass(frozen=True)
+class Attachment:
+    """A picture of the WordPress media library: where it is and what its editors wrote."""
+
+    wp_id: int
+    url: str
+    title: str
+    caption: str
+    alt: str
+
+
+def attachments(path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[int, Attachment]:
+    """The export's media library items by ``wp:post_id`` (raises as :func:`read` does)."""
+    return {found.wp_id: found for found in read(path, max_bytes=max_bytes, kind="attachment")}
+
+
+def read(path, *, max_bytes: int = DEFAULT_MAX_BYTES, kind: str = "post"):
     """Yield each post (``wp:post_type`` post) of the export at ``path`` as an :class:`Item`.
 
     Pages, attachments and menu items are skipped. Raises :class:`WXRError` when the file is
@@ -89,7 +106,7 @@ def read(path, *, max_bytes: int = DEFAULT_MAX_BYTES):
         )
     _check_encoding(path)
     try:
-        yield from _items(path)
+        yield from _items(path, kind)
     except etree.XMLSyntaxError as exc:
         raise WXRError(f"The file is not well-formed XML ({_describe(exc)}).") from None
     except LookupError as exc:
@@ -113,7 +130,7 @@ def _check_encoding(path: str) -> None:
             raise WXRError(f"The file's encoding “{name}” is unknown.") from None
 
 
-def _items(path: str):
+def _items(path: str, kind: str = "post"):
     context = etree.iterparse(
         path,
         events=("start", "end"),
@@ -144,8 +161,9 @@ def _items(path: str):
             authors[login] = _plain(element, f"{{{wp}}}author_display_name") or login
             _drop(element)
         elif depth == 2 and tag == "item":
-            if _text(element, f"{{{wp}}}post_type") == "post":
-                yield _item(element, wp, site, authors)
+            if _text(element, f"{{{wp}}}post_type") == kind:
+                read_one = _item if kind == "post" else _attachment
+                yield read_one(element, wp, site, authors)
             _drop(element)
         elif depth == 1 and tag == "channel":
             return
@@ -223,6 +241,29 @@ def _item(element, wp: str, site: str, authors: dict[str, str]) -> Item:
         categories=tuple(categories),
         tags=tuple(tags),
         comments=tuple(_comments(element, wp)),
+        thumbnail_id=_int(_meta(element, wp).get("_thumbnail_id", "")),
+    )
+
+
+def _meta(element, wp: str) -> dict[str, str]:
+    return {
+        _text(meta, f"{{{wp}}}meta_key"): _text(meta, f"{{{wp}}}meta_value")
+        for meta in element.iterfind(f"{{{wp}}}postmeta")
+    }
+
+
+def _attachment(element, wp: str, site: str, authors: dict[str, str]) -> Attachment:
+    wp_id = _int(_text(element, f"{{{wp}}}post_id"))
+    if wp_id is None:
+        raise WXRError("An attachment in the file has no numeric wp:post_id.")
+    excerpt = next((child for child in element if child.tag.endswith("}encoded")
+                    and "excerpt" in child.tag), None)  # fmt: skip
+    return Attachment(
+        wp_id=wp_id,
+        url=_text(element, f"{{{wp}}}attachment_url"),
+        title=_plain(element, "title"),
+        caption=html.unescape((excerpt.text or "").strip()) if excerpt is not None else "",
+        alt=html.unescape(_meta(element, wp).get("_wp_attachment_image_alt", "")),
     )
 
 

@@ -281,6 +281,6 @@ def replay_anniversary_edition(*, article, year, approved_before, user=None, cha
 
 def _differs(obj, name, value):
     field = obj._meta.get_field(name)
-    if field.many_to_one or field.one_to_one:
+    if (field.many_to_one or field.one_to_one) and name != field.attname:
         return getattr(obj, field.attname) != (value.pk if value is not None else None)
     return getattr(obj, name) != value

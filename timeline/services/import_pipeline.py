@@ -22,10 +22,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from timeline.imports import pictures, wxr
 from timeline.imports import plan as plan_module
-from timeline.imports import wxr
 from timeline.models import ImportedPost, Story
-from timeline.services import import_batch, import_rows
+from timeline.services import import_batch, import_pictures, import_rows
 
 BATCH = 200  # new posts per transaction
 PARALLEL_FROM = 2 * BATCH  # posts in the file: below, building in this process is as quick
@@ -38,6 +38,7 @@ class Totals:
     updated: int = 0
     unchanged: int = 0
     failed: list = dataclasses.field(default_factory=list)  # (slug, why), not imported
+    pictures: str = ""  # import_pictures.Library.line(), when pictures were asked for
 
     def line(self) -> str:
         line = (
@@ -47,6 +48,8 @@ class Totals:
         if self.failed:
             why = "; ".join(f"{slug}: {error}" for slug, error in self.failed)
             line += f" {len(self.failed)} not imported ({why})."
+        if self.pictures:
+            line += f" {self.pictures}"
         return line
 
 
@@ -55,12 +58,14 @@ def check_file(path, *, only=frozenset()) -> int:
     return sum(1 for item in wxr.read(path) if not only or item.slug in only)
 
 
-def build_all(items, story_defaults):
+def build_all(items, story_defaults, placements=pictures.NONE):
     """Each new post's rows, or why it cannot be imported (what full_clean would say)."""
     found = []
     for item in items:
         try:
-            found.append(import_rows.build(item, story_defaults=story_defaults))
+            found.append(
+                import_rows.build(item, story_defaults=story_defaults, placements=placements)
+            )
         except ValidationError as exc:
             found.append((item.slug or str(item.wp_id), "; ".join(exc.messages)))
     return found
@@ -78,15 +83,26 @@ class _Batch:
 
 
 def import_file(
-    path, *, update, user=None, only=frozenset(), on_comments=None, progress=None, parallel=None
+    path,
+    *,
+    update,
+    user=None,
+    only=frozenset(),
+    on_comments=None,
+    progress=None,
+    parallel=None,
+    media=None,
 ) -> Totals:
-    """See the module doc. `parallel`: build in a second process (default: for large files)."""
+    """See the module doc. `parallel`: build in a second process (default: for large files).
+    `media` (import_pictures.Options): the pictures are brought into the library first."""
     total = check_file(path, only=only)
+    library = import_pictures.bring(path, media, user=user, only=only) if media else None
+    placements = library.placements() if library else pictures.NONE
     if parallel is None:  # not from a threaded process: a fork copies one thread only
         parallel = (
             total >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
         )
-    totals = Totals()
+    totals = Totals(pictures=library.line() if library else "")
     story_defaults = {"time_zone": Story._meta.get_field("time_zone").get_default()}
     # fork: the builder inherits the settings as they are (tests change some); it never
     # touches the database connection it inherits, and exits without closing it.
@@ -98,14 +114,15 @@ def import_file(
         batch = _Batch(items, _digests(items))
         new = [item for item in items if (item.site, item.wp_id) not in batch.digests]
         if pool:
-            batch.built = pool.submit(build_all, new, story_defaults)
+            batch.built = pool.submit(build_all, new, story_defaults, placements)
         else:
             batch.built = Future()
-            batch.built.set_result(build_all(new, story_defaults))
+            batch.built.set_result(build_all(new, story_defaults, placements))
         return batch
 
     def finish(batch):
-        _write(batch, totals, update=update, user=user, on_comments=on_comments)
+        _write(batch, totals, update=update, user=user, on_comments=on_comments,
+               placements=placements)  # fmt: skip
         if progress:
             progress(totals, total)
 
@@ -155,7 +172,7 @@ def _digests(items):
     return {(site, wp_id): digest for site, wp_id, digest in rows}
 
 
-def _write(batch, totals, *, update, user, on_comments):
+def _write(batch, totals, *, update, user, on_comments, placements=pictures.NONE):
     """The batch's posts imported before first (each its own transaction), then the new ones."""
     for item in batch.items:
         key = (item.site, item.wp_id)
@@ -164,7 +181,8 @@ def _write(batch, totals, *, update, user, on_comments):
         if batch.digests[key] == plan_module.digest(item):
             totals.unchanged += 1
         else:
-            totals.updated += update(item, user=user, on_comments=on_comments) == "updated"
+            done = update(item, user=user, on_comments=on_comments, placements=placements)
+            totals.updated += done == "updated"
     totals.read += len(batch.items)
     new = []
     for built in batch.built.result():
@@ -175,7 +193,7 @@ def _write(batch, totals, *, update, user, on_comments):
     story_defaults = {"time_zone": Story._meta.get_field("time_zone").get_default()}
 
     def rebuild(post):
-        return import_rows.build(post.item, story_defaults=story_defaults)
+        return import_rows.build(post.item, story_defaults=story_defaults, placements=placements)
 
     written, failed = import_batch.write(new, rebuild=rebuild, user=user, on_comments=on_comments)
     totals.created += len(written)

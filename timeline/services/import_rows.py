@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from timeline import body_anchors, dates, embeds
+from timeline.imports import pictures, structure, wxr
 from timeline.imports import plan as plan_module
-from timeline.imports import structure, wxr
 from timeline.models import (
     Article,
     Edition,
@@ -144,9 +144,12 @@ class NewPost:
         ]
 
 
-def build(item: wxr.Item, *, story_defaults: dict) -> NewPost:
+def build(
+    item: wxr.Item, *, story_defaults: dict, placements: pictures.Placements = pictures.NONE
+) -> NewPost:
     """A new post's rows; raises ValidationError as full_clean would (nothing written)."""
-    planned = plan_module.plan(structure.recover(item.content), item.title)
+    content = pictures.place(item.content, placements.ids)
+    planned = plan_module.plan(structure.recover(content), item.title)
     moment_ = item.published or timezone.now()
     story = Story(
         title=planned.story_title[:200] or item.slug,
@@ -163,6 +166,7 @@ def build(item: wxr.Item, *, story_defaults: dict) -> NewPost:
         status=Status.PUBLISHED if published else Status.DRAFT,
         published_at=item.published,
         featured_at=(item.modified or item.published) if published else None,
+        lead_image_id=placements.featured(item.thumbnail_id),
     )
     _typed(story)
     _typed(article)

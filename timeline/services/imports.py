@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from timeline import body_anchors
+from timeline.imports import pictures, structure, wxr
 from timeline.imports import plan as plan_module
-from timeline.imports import structure, wxr
 from timeline.models import (
     Article,
     Category,
@@ -49,11 +49,19 @@ check_file = import_pipeline.check_file
 
 
 def import_file(
-    path, *, user=None, only=frozenset(), on_comments=None, progress=None, parallel=None
+    path,
+    *,
+    user=None,
+    only=frozenset(),
+    on_comments=None,
+    progress=None,
+    parallel=None,
+    media=None,
 ) -> Totals:
     """
     Check the whole file, then import its posts batch by batch (import_pipeline): new ones
     written together, those imported before through import_post; see the module doc.
+    ``media`` (import_pictures.Options): where to find the pictures to bring in first.
     """
     return import_pipeline.import_file(
         path,
@@ -63,11 +71,12 @@ def import_file(
         on_comments=on_comments,
         progress=progress,
         parallel=parallel,
+        media=media,
     )
 
 
 @transaction.atomic
-def import_post(item: wxr.Item, *, user=None, on_comments=None) -> str:
+def import_post(item: wxr.Item, *, user=None, on_comments=None, placements=pictures.NONE) -> str:
     """Write one post; returns "created", "updated" or "unchanged"."""
     record = (
         ImportedPost.objects.select_related("article", "story")
@@ -77,9 +86,10 @@ def import_post(item: wxr.Item, *, user=None, on_comments=None) -> str:
     digest = plan_module.digest(item)
     if record and record.digest == digest:
         return "unchanged"
-    planned = plan_module.plan(structure.recover(item.content), item.title)
+    content = pictures.place(item.content, placements.ids)
+    planned = plan_module.plan(structure.recover(content), item.title)
     story = _story(item, planned, record, user)
-    article = _article(item, planned, story, record, user)
+    article = _article(item, planned, story, record, user, placements.featured(item.thumbnail_id))
     _categories_and_tags(article, item, user)
     _updates(article, planned, item, user)
     _quotes(article, planned, user)
@@ -131,7 +141,7 @@ def _story(item, planned, record, user):
     return story
 
 
-def _article(item, planned, story, record, user):
+def _article(item, planned, story, record, user, lead_image_id=None):
     published = item.status == "publish" and item.published is not None
     values = {
         "story": story,
@@ -143,6 +153,8 @@ def _article(item, planned, story, record, user):
         "published_at": item.published,
         "featured_at": (item.modified or item.published) if published else None,
     }
+    if lead_image_id is not None:  # never clears a picture an editor chose since
+        values["lead_image_id"] = lead_image_id
     if record is None:
         slug = _free_slug(Article, item.slug or f"wordpress-{item.wp_id}")
         return content.create_article(slug=slug, user=user, reason=REASON, **values)
