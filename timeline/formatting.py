@@ -19,9 +19,9 @@ from timeline.models import UpdateKind
 from timeline.text import html_to_text as plain_text
 
 __all__ = [
-    "as_written", "entry_date", "event_moment", "event_zone", "house_date", "join_names",
-    "machine_date", "plain_text", "provenance", "reference_date", "safe_url", "update_date",
-    "update_label", "update_machine_date",
+    "as_written", "day_date", "entry_date", "event_moment", "event_zone", "house_date",
+    "iso_date", "join_names", "machine_date", "plain_text", "provenance", "reference_date",
+    "safe_url", "update_date", "update_label", "update_machine_date",
 ]  # fmt: skip
 
 UPDATE_LABELS = {
@@ -71,8 +71,25 @@ def update_date(update):
     """The date printed on an update: its label as written, else November 13 2021."""
     if update.date_label and not settings.HOUSE_STYLE_DATES:
         return update.date_label
-    day = timezone.localdate(update.dated_at)
-    return f"{dates.values.MONTH_NAMES[day.month]} {day.day} {day.year}"
+    return day_date(update.dated_at)
+
+
+def day_date(value):
+    """
+    A day as running text prints it, as {{ value|date:"F j Y" }} did: March 7 2025 (a moment:
+    its day in the site's zone). For lists (references, editions): Django's date filter, with
+    its format lookups and a translated month name per call, was a third of a reference.
+    """
+    if isinstance(value, dt.datetime):
+        value = timezone.localdate(value)
+    return f"{dates.values.MONTH_NAMES[value.month]} {value.day} {value.year:04d}"
+
+
+def iso_date(value):
+    """<time datetime> of a day or a moment (in the site's zone), as |date:"Y-m-d" or "c" did."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat()
+    return value.isoformat()
 
 
 def update_machine_date(update):
