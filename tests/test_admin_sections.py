@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from editorial import roles
 from tests import factories as f
 from tests.admin_forms import form_data, read_form
 from timeline.models import Embed, Reference, RelatedLink, Update
@@ -163,3 +164,13 @@ class TestLinksAndMedia:
         assert response["Location"] == url  # Django's "continue" comes back to the same page
         assert article.references.get().title == "Inquiry report, final"
         assert list(article.related_links.values_list("label", flat=True)) == [""]
+
+    def test_someone_who_may_only_view_the_article_is_offered_them_in_full(self, client, article):
+        f.authored_by(article, f.make_role_user(roles.EDITOR))
+        client.force_login(f.make_role_user(roles.CONTRIBUTOR))
+        html = client.get(change_url(article)).text
+        assert "Inquiry report" in html[html.index('id="links-group"') :]
+        assert "Edit links and media" not in html
+        assert 'href="?edit=links#related_links-group">Show links and media in full</a>' in html
+        opened = client.get(change_url(article, "?edit=links")).text
+        assert "Inquiry report" in opened and 'name="references-0-title"' not in opened
