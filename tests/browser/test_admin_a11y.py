@@ -101,6 +101,8 @@ def editor():
 def test_the_article_change_page_has_no_critical_or_serious_violation(page, editor):
     """As it opens (links and media listed), then with links and media opened for editing."""
     article = demo_sized_article()
+    errors = []  # the page's scripts run with or without the sortable lists on the page
+    page.on("pageerror", lambda error: errors.append(str(error)))
     sign_in(page, editor, reverse("admin:timeline_article_change", args=[article.pk]))
     # The page's script has named the autocomplete boxes (article.js).
     page.locator("#quote_placements-group .select2-selection[aria-label]").first.wait_for()
@@ -112,6 +114,7 @@ def test_the_article_change_page_has_no_critical_or_serious_violation(page, edit
     assert "edit=links" in page.url
     found = serious(Axe().run(page))
     assert found == [], "\n".join(found)
+    assert errors == []
 
 
 def test_the_add_update_page_has_no_critical_or_serious_violation(page, editor):
