@@ -33,8 +33,8 @@ def history_rows():
     return {model.__name__: model.history.count() for model in CHILDREN}
 
 
-def save_summary(client, article, summary):
-    url = reverse("admin:timeline_article_change", args=[article.pk])
+def save_summary(client, article, summary, query=""):
+    url = reverse("admin:timeline_article_change", args=[article.pk]) + query
     data = form_data(read_form(client.get(url).content.decode()), summary=summary)
     with CaptureQueriesContext(connection) as captured:
         response = client.post(url, data)
@@ -48,13 +48,14 @@ def editor_client(client):
     return client
 
 
+@pytest.mark.parametrize("query", ["", "?edit=links"], ids=["links listed", "links open"])
 def test_a_one_field_save_writes_no_unchanged_row_and_costs_the_same_however_many(
-    editor_client,
+    editor_client, query
 ):
     small, large = article_with(2), article_with(9)
     before = history_rows()
-    small_queries = save_summary(editor_client, small, "Changed on the small one")
-    large_queries = save_summary(editor_client, large, "Changed on the large one")
+    small_queries = save_summary(editor_client, small, "Changed on the small one", query)
+    large_queries = save_summary(editor_client, large, "Changed on the large one", query)
 
     assert history_rows() == before  # no child written, so no child history row
     small.refresh_from_db()
