@@ -596,7 +596,9 @@ def test_duplicate_slugs_get_an_error_not_an_integrity_error(demo, client, add_f
 class TestBigBodies:
     def article_form(self, client, **values):
         existing = Article.objects.first()
-        change = client.get(f"/admin/timeline/article/{existing.pk}/change/")
+        # Every section open, as the add page has them (the change page lists links and
+        # media until they are opened).
+        change = client.get(f"/admin/timeline/article/{existing.pk}/change/?edit=links")
         data = without_inline_rows(form_data(read_form(change.text)))
         data.update(values)
         return data
