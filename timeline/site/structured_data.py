@@ -10,10 +10,10 @@ import json
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 
 from images import renditions
+from timeline import links
 from timeline.models import SiteSettings
 
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -128,7 +128,7 @@ def news_article(page, *, card=None, byline=None):
 def breadcrumbs(page):
     """Home, (first) category, article: the trail as a BreadcrumbList."""
     article = page.article
-    trail = [(SiteSettings.load().name, reverse("timeline:home"))]
+    trail = [(SiteSettings.load().name, links.url("timeline:home"))]
     if page.categories:  # the first is the section it is filed under first
         first = page.categories[0]
         trail.append((first.name, first.get_absolute_url()))
