@@ -14,8 +14,9 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from images import renditions, usage
-from images.forms import BulkUploadForm, ImageForm, title_from_name
+from images.forms import BulkUploadForm, ImageForm
 from images.models import Image
+from images.uploads import title_from_name
 from timeline.admin.common import RefusesStaleSaves
 from timeline.admin.forms import TEXT_INPUTS
 

@@ -112,9 +112,3 @@ class BulkUploadForm(forms.Form):
         if not cleaned.get("is_decorative") and not cleaned.get("alt_text", "").strip():
             self.add_error("alt_text", _alt_required())
         return cleaned
-
-
-def title_from_name(name):
-    """A starting title from the uploaded file's name (text only: it never becomes a path)."""
-    stem = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0]
-    return " ".join(stem.replace("_", " ").replace("-", " ").split())[:200] or "Untitled picture"

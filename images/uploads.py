@@ -143,3 +143,9 @@ def clean_upload(uploaded):
     return SimpleUploadedFile(
         f"upload.{extension}", _encode(picture, format_name, picture), content_type=content_type
     )
+
+
+def title_from_name(name):
+    """A starting title from the uploaded file's name (text only: it never becomes a path)."""
+    stem = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0]
+    return " ".join(stem.replace("_", " ").replace("-", " ").split())[:200] or "Untitled picture"

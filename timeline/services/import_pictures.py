@@ -28,9 +28,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from images.forms import title_from_name
 from images.models import Image
-from images.uploads import MAX_BYTES, clean_upload
+from images.uploads import MAX_BYTES, clean_upload, title_from_name
 from timeline.imports import pictures, wxr
 
 FETCH_TIMEOUT = 15.0
