@@ -132,7 +132,7 @@ class TestLinksAndMedia:
         assert '<a href="#links-group">Links and media</a>' in html  # in the section nav
         assert 'name="related_links-TOTAL_FORMS"' not in html
         assert 'name="references-TOTAL_FORMS"' not in html
-        assert 'href="?edit=links#related_links-group"' in html
+        assert '<button type="submit" name="_open_links" value="1"' in html
 
         opened = editor_client.get(change_url(article, "?edit=links")).text
         assert 'name="related_links-TOTAL_FORMS" value="2"' in opened
@@ -165,12 +165,32 @@ class TestLinksAndMedia:
         assert article.references.get().title == "Inquiry report, final"
         assert list(article.related_links.values_list("label", flat=True)) == [""]
 
+    def test_opening_them_saves_what_was_typed_first(self, editor_client, article):
+        fields = read_form(editor_client.get(change_url(article)).text)
+        data = form_data(fields, summary="Typed before opening the links", _open_links="1")
+        response = editor_client.post(change_url(article), data)
+        assert response.status_code == 302
+        assert response["Location"] == change_url(article, "?edit=links") + "#related_links-group"
+        article.refresh_from_db()
+        assert article.summary == "Typed before opening the links"
+        opened = editor_client.get(response["Location"]).text
+        assert 'name="related_links-TOTAL_FORMS" value="2"' in opened
+
+    def test_a_save_that_fails_keeps_what_was_typed_and_stays(self, editor_client, article):
+        fields = read_form(editor_client.get(change_url(article)).text)
+        data = form_data(fields, title="", summary="Kept though the title is missing")
+        data["_open_links"] = "1"
+        response = editor_client.post(change_url(article), data)
+        assert response.status_code == 200
+        assert "Kept though the title is missing" in response.text
+        assert "This field is required" in response.text
+
     def test_someone_who_may_only_view_the_article_is_offered_them_in_full(self, client, article):
         f.authored_by(article, f.make_role_user(roles.EDITOR))
         client.force_login(f.make_role_user(roles.CONTRIBUTOR))
         html = client.get(change_url(article)).text
         assert "Inquiry report" in html[html.index('id="links-group"') :]
-        assert "Edit links and media" not in html
+        assert "Save and edit links and media" not in html
         assert 'href="?edit=links#related_links-group">Show links and media in full</a>' in html
         opened = client.get(change_url(article, "?edit=links")).text
         assert "Inquiry report" in opened and 'name="references-0-title"' not in opened

@@ -109,7 +109,7 @@ def test_the_article_change_page_has_no_critical_or_serious_violation(page, edit
     found = serious(Axe().run(page))
     assert found == [], "\n".join(found)
 
-    page.get_by_role("link", name="Edit links and media").click()
+    page.get_by_role("button", name="Save and edit links and media").click()
     page.locator("#related_links-group .select2-selection[aria-label]").first.wait_for()
     assert "edit=links" in page.url
     found = serious(Axe().run(page))

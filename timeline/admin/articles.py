@@ -111,6 +111,7 @@ class ReferenceInline(
 # ------------------------------------------------------------------- articles
 
 LINKS_FLAG = "links"
+SAVE_AND_OPEN_LINKS = "_open_links"
 
 
 def links_open(request, obj):
@@ -307,6 +308,15 @@ class ArticleAdmin(
         # Neither rendered nor expected back: the page posts to its own address, flag and all,
         # so a save from the page without them leaves those rows as they are.
         return [i for i in inlines if not isinstance(i, self.links_inlines)]
+
+    def response_change(self, request, obj):
+        # "Save and edit links and media": what the editor typed is saved, then the page
+        # opens again with those rows (a plain link would have dropped the unsaved changes).
+        if SAVE_AND_OPEN_LINKS in request.POST:
+            self.message_user(request, f"“{obj}” was saved.", messages.SUCCESS)
+            opened = with_query(request, edit=LINKS_FLAG)
+            return redirect(f"{request.path}{opened}#related_links-group")
+        return super().response_change(request, obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and not links_open(request, obj):
