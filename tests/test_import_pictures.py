@@ -11,13 +11,16 @@ import threading
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 from PIL import Image as PILImage
 
 from images.models import Image
+from tests.factories import make_role_user
 from timeline.imports import pictures
-from timeline.models import Article
+from timeline.models import Article, ImportRun
 from timeline.text import html_to_text
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +230,35 @@ class TestDownloaded:
         assert pictures.key("https://a.example/up/quay-scaled.jpg") == pictures.key(
             "https://A.example/up/quay.jpg?ver=2"
         )
+
+
+class TestFromTheAdmin:
+    @pytest.fixture(autouse=True)
+    def media(self, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path / "media"
+
+    def test_ticked_the_pictures_are_downloaded_and_the_run_says_so(
+        self, client, tmp_path, old_site
+    ):
+        client.force_login(make_role_user("Editor"))
+        data = export(tmp_path, site=old_site).read_bytes()
+        upload = SimpleUploadedFile("export.xml", data, content_type="text/xml")
+        response = client.post(reverse("admin:timeline_importrun_upload"), {"export": upload})
+        report = client.get(response.url).text
+        assert "pictures 4" in report and 'name="fetch_media"' in report
+        client.post(response.url, {"fetch_media": "1"})
+        run = ImportRun.objects.get()
+        status = client.get(reverse("admin:timeline_importrun_status", args=[run.pk])).json()
+        assert status["status"] == "done"
+        assert "Pictures: 3 brought in" in status["summary"]
+        assert "Pictures: 3 brought in" in client.get(response.url).text
+        assert Article.objects.get(slug="harbour-day").lead_image.title == "Lighthouse & pier"
+
+    def test_left_unticked_nothing_is_downloaded(self, client, tmp_path, old_site):
+        client.force_login(make_role_user("Editor"))
+        data = export(tmp_path, site=old_site).read_bytes()
+        upload = SimpleUploadedFile("export.xml", data, content_type="text/xml")
+        response = client.post(reverse("admin:timeline_importrun_upload"), {"export": upload})
+        client.post(response.url)
+        assert Image.objects.count() == 0
+        assert "Picture: The old crane" in html_to_text(page(Article.objects.get()))

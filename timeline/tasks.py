@@ -17,7 +17,7 @@ from django.utils import timezone
 from comments.imports import import_comments
 from timeline.imports import wxr
 from timeline.models import ImportRun, ImportRunStatus
-from timeline.services import imports
+from timeline.services import import_pictures, imports
 
 
 def _local_path(field):
@@ -45,8 +45,14 @@ def import_wordpress(run_id):
 
     path, temporary = _local_path(run.upload)
     try:
+        # Pictures come from the export's own site only (import_pictures), when asked.
+        media = import_pictures.Options(fetch=True) if run.fetch_media else None
         totals = imports.import_file(
-            path, user=run.requested_by, on_comments=import_comments, progress=progress
+            path,
+            user=run.requested_by,
+            on_comments=import_comments,
+            progress=progress,
+            media=media,
         )
     except wxr.WXRError as exc:
         runs.update(status=ImportRunStatus.FAILED, error=str(exc), finished_at=timezone.now())
@@ -60,5 +66,10 @@ def import_wordpress(run_id):
             os.unlink(path)
     # Posts left out (each rolled back alone) are named where the editor watches the run.
     error = totals.line() if totals.failed else ""
-    runs.update(status=ImportRunStatus.DONE, error=error, finished_at=timezone.now())
+    runs.update(
+        status=ImportRunStatus.DONE,
+        error=error,
+        summary=totals.line(),
+        finished_at=timezone.now(),
+    )
     return totals.line()

@@ -112,7 +112,10 @@ class ImportRunAdmin(admin.ModelAdmin):
             raise PermissionDenied
         run = get_object_or_404(ImportRun, pk=pk)
         if request.method == "POST" and run.status == ImportRunStatus.CHECKED:
-            ImportRun.objects.filter(pk=run.pk).update(status=ImportRunStatus.QUEUED)
+            fetch_media = bool(request.POST.get("fetch_media"))
+            ImportRun.objects.filter(pk=run.pk).update(
+                status=ImportRunStatus.QUEUED, fetch_media=fetch_media
+            )
             tasks.import_wordpress.enqueue(run.pk)
             self.message_user(request, "The import has started.", messages.SUCCESS)
             return redirect("admin:timeline_importrun_run", run.pk)
@@ -137,6 +140,7 @@ class ImportRunAdmin(admin.ModelAdmin):
                 "created": run.created,
                 "updated": run.updated,
                 "error": run.error,
+                "summary": run.summary,
                 "finished": run.status in (ImportRunStatus.DONE, ImportRunStatus.FAILED),
             }
         )

@@ -59,6 +59,12 @@ class ImportRun(models.Model):
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    fetch_media = models.BooleanField(
+        "bring the pictures",
+        default=False,
+        help_text="Download the posts' pictures from the site the export comes from.",
+    )
+    summary = models.TextField(blank=True, help_text="The import's summary line, once done.")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -6,12 +6,14 @@
   var bar = box.querySelector("progress");
   var text = box.querySelector(".import-progress__text");
   var error = box.querySelector(".import-progress__error");
+  var summary = box.querySelector(".import-progress__summary");
   function show(s) {
     bar.max = Math.max(s.total, 1);
     bar.value = s.done;
     text.textContent = s.label + ": " + s.done + " of " + s.total + " posts (" +
       s.created + " created, " + s.updated + " updated).";
     if (s.error) { error.textContent = s.error; error.hidden = false; }
+    if (s.summary) { summary.textContent = s.summary; summary.hidden = false; }
     if (!s.finished) window.setTimeout(poll, 1000);
   }
   function poll() {
