@@ -15,11 +15,14 @@ from django.core.management import call_command
 from django.test import Client
 
 from timeline.imports import lines, plan, provenance, structure
-from timeline.imports.titles import TitleParts, read_title
+from timeline.imports.titles import TitleParts, is_edition_title, read_title
 from timeline.models import Article, EditionKind
 from timeline.text import html_to_text
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wordpress" / "anniversary_edition.xml"
+
+
+EDITION = {"edition_words": True}
 
 
 @pytest.mark.parametrize(
@@ -27,21 +30,24 @@ FIXTURE = Path(__file__).parent / "fixtures" / "wordpress" / "anniversary_editio
     [
         (
             "Six Years Ago — The Paris Attacks (November 13 2015)",
-            TitleParts("The Paris Attacks", datetime.date(2015, 11, 13), 6),
+            TitleParts("The Paris Attacks", datetime.date(2015, 11, 13), 6, **EDITION),
         ),
         (
             "On This Day — The fall of the Berlin Wall (9 November 1989)",
-            TitleParts("The fall of the Berlin Wall", datetime.date(1989, 11, 9)),
+            TitleParts("The fall of the Berlin Wall", datetime.date(1989, 11, 9), **EDITION),
         ),
-        ("Twenty-Five Years Ago — Chernobyl", TitleParts("Chernobyl", None, 25)),
-        ("One Year Ago \u2013 The flood", TitleParts("The flood", None, 1)),
-        ("10 Years Ago: The flood", TitleParts("The flood", None, 10)),
-        ("A Century Ago — The Great Fire", TitleParts("The Great Fire", None, 100)),
+        ("Twenty-Five Years Ago — Chernobyl", TitleParts("Chernobyl", None, 25, **EDITION)),
+        ("One Year Ago \u2013 The flood", TitleParts("The flood", None, 1, **EDITION)),
+        ("10 Years Ago: The flood", TitleParts("The flood", None, 10, **EDITION)),
+        ("A Century Ago — The Great Fire", TitleParts("The Great Fire", None, 100, **EDITION)),
         (
             "30th Anniversary — Chernobyl (April 26 1986)",
-            TitleParts("Chernobyl", datetime.date(1986, 4, 26), 30),
+            TitleParts("Chernobyl", datetime.date(1986, 4, 26), 30, **EDITION),
         ),
-        ("The Paris Attacks [UPDATE: the trial begins]", TitleParts("The Paris Attacks")),
+        (
+            "The Paris Attacks [UPDATE: the trial begins]",
+            TitleParts("The Paris Attacks", **EDITION),
+        ),
         # Not an edition's words, or not a day: the title stays whole.
         ("Voices from the checkpoint", TitleParts("Voices from the checkpoint")),
         ("Many Years Ago — A memoir", TitleParts("Many Years Ago — A memoir")),
@@ -50,6 +56,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "wordpress" / "anniversary_editio
 )
 def test_an_editions_title_read(title, expected):
     assert read_title(title) == expected
+    assert is_edition_title(title) == expected.edition_words
 
 
 def planned(content, title=""):
@@ -245,3 +252,38 @@ class TestRelatedAndCreditsWrittenOtherwise:
     def test_a_sentence_after_a_quote_is_no_credit(self):
         line = "— Paris, a city in mourning, wrote the paper."
         assert provenance.parse_provenance(line, strict=True) is None
+
+
+class TestEarlierEditionsWithNoHeading:
+    def test_a_list_of_edition_titles_after_the_text(self):
+        found = structure.recover(
+            "<p><strong>November 13 2021 —</strong> Six years ago tonight…</p>\n"
+            "<p>The attacks began at 21:16.</p>\n"
+            "<ul><li><a href='https://old.example/2020/paris'>Five Years Ago — The Paris Attacks"
+            "</a></li><li>On This Day — The Paris Attacks (November 13 2015) (2016)</li></ul>"
+        )
+        assert [(e.title, e.url) for e in found.editions] == [
+            ("Five Years Ago — The Paris Attacks", "https://old.example/2020/paris"),
+            ("On This Day — The Paris Attacks (November 13 2015)", ""),
+        ]
+        assert found.editions[1].year == 2016
+        assert [p.text for p in found.left_in_body()] == ["The attacks began at 21:16."]
+
+    def test_after_the_references(self):
+        found = structure.recover(
+            "<p>Text.</p><p><strong>REFERENCES</strong></p>"
+            "<p>Inquiry report — National Assembly, July 5 2016<br>"
+            "Five Years Ago — The Paris Attacks<br>One Year Ago — The Paris Attacks</p>"
+        )
+        assert [r.title for r in found.references] == ["Inquiry report"]
+        assert [e.title for e in found.editions] == [
+            "Five Years Ago — The Paris Attacks",
+            "One Year Ago — The Paris Attacks",
+        ]
+
+    def test_a_sentence_that_opens_like_an_edition_stays_text(self):
+        found = structure.recover(
+            "<p>Text.</p><p>On This Day — in 1990, the city council met. It voted.</p>"
+        )
+        assert found.editions == []
+        assert len(found.left_in_body()) == 2

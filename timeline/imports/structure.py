@@ -20,6 +20,7 @@ from timeline.imports import blocks as blocks_module
 from timeline.imports import lines
 from timeline.imports.blocks import html_to_text
 from timeline.imports.provenance import Provenance, parse_provenance
+from timeline.imports.titles import is_edition_title
 from timeline.text import clean_html
 
 _UPDATE = re.compile(
@@ -235,7 +236,8 @@ class _Reader:
             self.structure.lede = clean_html(block.html)
             self.structure.order.append(("lede", 0))
         else:
-            self.related_or_body(block)
+            if not self.editions_without_heading(block):
+                self.related_or_body(block)
         return position + 1
 
     def has_body(self) -> bool:
@@ -285,6 +287,19 @@ class _Reader:
         self.quote_areas.append("update" if self.update else "")
         return consumed
 
+    def editions_without_heading(self, block) -> bool:
+        """A list of the post's earlier editions by title, after its text, with no heading:
+        every line an edition's title (``Five Years Ago — …``, ``On This Day — …``)."""
+        found = block.lines() if block.kind in ("list", "paragraph") else []
+        if not found or not self.has_body():
+            return False
+        if not all(is_edition_title(html_to_text(line)) for line in found):
+            return False
+        for line in found:
+            edition = _edition(html_to_text(line), _HREF.search(line))
+            self.add("edition", self.structure.editions, edition)
+        return True
+
     def related_list(self, block) -> bool:
         """The list under a ``RELATED POSTS:`` line of its own: every line a link."""
         found = block.lines() if block.kind in ("list", "paragraph") else []
@@ -322,6 +337,8 @@ class _Reader:
         for line in block.lines():
             text = html_to_text(line)
             link = _HREF.search(line)
+            if self.section == "references" and is_edition_title(text):
+                self.section = "editions"  # the earlier editions, after the references
             if self.section == "references":
                 url = html_lib.unescape(link.group(1)) if link else ""
                 label = html_to_text(link.group(2)) if link else ""

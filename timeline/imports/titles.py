@@ -34,12 +34,23 @@ class TitleParts:
     story: str
     event_date: dt.date | None = None
     years_ago: int | None = None
+    edition_words: bool = False  # it opens (or ends) as an edition's title does
+
+
+def is_edition_title(text: str) -> bool:
+    """``On This Day — …``, ``Five Years Ago — …``, ``… [UPDATE: …]``: an edition, by its
+    title alone (a list of a post's earlier editions may come with no heading)."""
+    if len(text) > 200 or re.search(r"[.!?]\s", text):  # a sentence, not a title
+        return False
+    return read_title(text).edition_words
 
 
 def read_title(title: str) -> TitleParts:
     text = " ".join(title.split())
     years_ago = None
+    edition_words = False
     if match := _OPENING.match(text):
+        edition_words = True
         words = (match.group("number") or match.group("ordinal") or "").lower()
         if match.group(0).lower().startswith("a century"):
             years_ago = 100
@@ -50,7 +61,9 @@ def read_title(title: str) -> TitleParts:
             if years_ago is None:  # "Many Years Ago — …" is not an edition's opening
                 return TitleParts(story=text)
         text = text[match.end() :]
-    text = _CUT_BY_HAND.sub("", text)
+    if _CUT_BY_HAND.search(text):
+        edition_words = True
+        text = _CUT_BY_HAND.sub("", text)
     event_date = None
     if match := _BRACKETED.search(text):
         try:
@@ -61,4 +74,4 @@ def read_title(title: str) -> TitleParts:
             event_date = found.lower
             text = text[: match.start()]
     return TitleParts(story=text.strip() or " ".join(title.split()), event_date=event_date,
-                      years_ago=years_ago)  # fmt: skip
+                      years_ago=years_ago, edition_words=edition_words)  # fmt: skip
