@@ -20,7 +20,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import html as html_lib
-import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -283,16 +282,12 @@ class _Planner:
         return min(earlier, default=lede)
 
 
-_WEEKDAY = re.compile(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+", re.IGNORECASE)
-
-
 def _dateline(html: str) -> dt.date | None:
     """The day a bold dateline opening ``html`` names (``<strong>November 13 2020 —</strong>``)."""
     match = structure_module._DATELINE.match(html)
     if not match:
         return None
     written = structure_module.html_to_text(match.group(2)).strip(" —\u2013-:,")
-    written = _WEEKDAY.sub("", written)  # "Friday November 13 2015"
     try:
         found = dates.parse(written)
     except dates.InvalidDate:
