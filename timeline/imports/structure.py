@@ -17,29 +17,12 @@ import re
 
 from timeline import dates
 from timeline.imports import blocks as blocks_module
-from timeline.imports import lines
+from timeline.imports import lines, markers
 from timeline.imports.blocks import html_to_text
 from timeline.imports.provenance import Provenance, parse_provenance
 from timeline.imports.titles import is_edition_title
 from timeline.text import clean_html
 
-_UPDATE = re.compile(
-    r"^\s*(?P<marker>update|correction|editor[\u2019']s note)\b\s*"
-    r"(?:\((?P<label>[^()]*)\)\s*(?P<sep>[:—\u2013-]+)?|(?P<bare>[:—\u2013]|-\s))\s*",
-    re.I,
-)
-# "UPDATE - April 26 2021:", "Update: November 13 2021 —", "UPDATE November 13 2021 —": a date
-# written after the word instead of in brackets (taken only if it reads as a date).
-_UPDATE_DATED = re.compile(
-    r"^\s*(?P<marker>update|correction|editor[\u2019']s note)\b\s*(?:[:—\u2013]\s*|-\s+)?"
-    r"(?P<label>[^:—\u2013()]{4,40}?)\s*(?:[:—\u2013]|\s-\s|$)\s*",
-    re.I,
-)
-_KINDS = {"update": "update", "correction": "correction"}
-_END = re.compile(
-    r"\s*[—\u2013-]?\s*\bend of (?:the )?(?:update|correction|editor[\u2019']s note)\s*\.?\s*$",
-    re.I,
-)
 _RELATED = re.compile(r"^\s*related(?: posts?)?\s*:\s*", re.I)
 _HREF = re.compile(r"""<a\b[^>]*\bhref\s*=\s*["']([^"']+)["'][^>]*>(.*?)</a>""", re.I | re.S)
 _SECTIONS = {
@@ -207,7 +190,7 @@ class _Reader:
             self.body("paragraph", heading)  # no list of links under it: text as written
         text = block.text
         section = _section(block)
-        update_marker = _update_marker(block)
+        update_marker = markers.update_marker(block)
         if self.update and (
             section or update_marker or block.kind == "heading" or _dateline(block)
         ):
@@ -247,8 +230,8 @@ class _Reader:
         passage = Passage(kind, clean_html(html).strip(), level=level, note=note)
         self.add("body", self.structure.body, passage)
 
-    def open_update(self, block, marker: "_Marker") -> None:
-        kind = _KINDS.get(marker.word.lower(), "editors_note")
+    def open_update(self, block, marker: markers.Marker) -> None:
+        kind = markers.KINDS.get(marker.word.lower(), "editors_note")
         self.update = Update(kind=kind, marker=marker.word, label=marker.label, date=marker.date)
         self.add("update", self.structure.updates, self.update)
         rest = _after_prefix(block.html, marker.end)
@@ -257,7 +240,7 @@ class _Reader:
 
     def update_text(self, html: str) -> None:
         text = html_to_text(html)
-        end = _END.search(text)
+        end = markers.END.search(text)
         if end:
             html = _before_suffix(html, len(text) - end.start())
         if html_to_text(html):
@@ -412,40 +395,6 @@ def _split_cite(html: str) -> tuple[str, Provenance | None]:
     ):
         return html[: html.rfind(paragraphs[-1])], provenance
     return html, None
-
-
-@dataclasses.dataclass(frozen=True)
-class _Marker:
-    word: str  # UPDATE, Correction, EDITOR'S NOTE, as written
-    label: str  # its date as written, "" when none
-    date: dates.MixedDate | None
-    end: int  # where the update's own text starts in the block's text
-
-
-def _parse_date(label: str) -> dates.MixedDate | None:
-    try:
-        return dates.parse(label) if label else None
-    except dates.InvalidDate:
-        return None
-
-
-def _update_marker(block) -> _Marker | None:
-    """An update's opening words: in a paragraph that goes on with its text, or a heading of
-    its own (``<h3>UPDATE (April 26, 2022)</h3>``)."""
-    if block.kind not in ("paragraph", "heading"):
-        return None
-    text = block.text
-    found = None
-    if match := _UPDATE.match(text):
-        label = (match.group("label") or "").strip()
-        found = _Marker(match.group("marker"), label, _parse_date(label), match.end())
-    if (found is None or not found.label) and (dated := _UPDATE_DATED.match(text)):
-        label = dated.group("label").strip()
-        if parsed := _parse_date(label):
-            found = _Marker(dated.group("marker"), label, parsed, dated.end())
-    if found is None or (block.kind == "heading" and text[found.end :].strip()):
-        return None  # a heading that merely starts with "Update" is a heading
-    return found
 
 
 def _edition(text: str, link: re.Match | None) -> Edition:
