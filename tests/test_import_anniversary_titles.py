@@ -287,3 +287,14 @@ class TestEarlierEditionsWithNoHeading:
         )
         assert found.editions == []
         assert len(found.left_in_body()) == 2
+
+
+def test_an_embed_with_no_title_is_named_by_what_and_where_it_is():
+    post = planned(
+        "<p>Text.</p>\n\n[embed]https://www.youtube.com/watch?v=AbCdEfGhIjK[/embed]\n\n"
+        "https://soundcloud.com/example/the-night\n"
+    )
+    assert [(e["title"], e["kind"]) for e in post.embeds] == [
+        ("Video on YouTube", "video"),
+        ("Audio on SoundCloud", "audio"),
+    ]

@@ -31,6 +31,7 @@ from timeline.imports import wxr
 from timeline.imports.titles import read_title
 
 _URL = URLValidator(schemes=["http", "https"])
+_AUDIO_PROVIDERS = {"SoundCloud", "Spotify"}
 UPDATE_KINDS = {"update": "update", "correction": "correction", "editors_note": "note"}
 LIMITS = {"speaker": 200, "role": 300, "work": 300, "outlet": 200, "title": 300, "url": 500}
 
@@ -257,8 +258,13 @@ class _Planner:
         if not is_url(embed.url):
             self.paragraph(html_lib.escape(f"{embed.title} {embed.url}".strip()))
             return
-        title = embed.title or embed.provider or embed.url
-        self.embeds.append({"url": embed.url, "title": title[:300], "order": len(self.embeds)})
+        kind = "audio" if embed.provider in _AUDIO_PROVIDERS else "video"
+        # With no title of its own, what it is and where (the page names the provider too).
+        title = embed.title or (f"{kind.capitalize()} on {embed.provider}" if embed.provider
+                                else embed.url)  # fmt: skip
+        self.embeds.append(
+            {"url": embed.url, "title": title[:300], "order": len(self.embeds), "kind": kind}
+        )
 
     def event_date(self) -> dt.date | None:
         """The day the story happened. The lede's dateline is the day of the edition it opened

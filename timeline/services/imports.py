@@ -331,7 +331,7 @@ def _parts(article, planned, user):
     def embed(values):
         content.add_embed(article=article, user=user, reason=REASON, **values)
 
-    keys = ("url", "title", "order")
+    keys = ("url", "title", "order", "kind")
     _replace(article.embeds.order_by("order", "pk"), planned.embeds, keys, embed)
 
     targets = dict(
