@@ -3,7 +3,6 @@
 import functools
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.text import Truncator
 
@@ -98,12 +97,12 @@ class ArticlePage:
 
 def article_page(*, slug, preview=False):
     """
-    The article at `slug` with everything on its page, in 4 queries however much it holds: the
-    article with its story, its five short lists riding along as JSON (timeline.selectors.
-    embedded: tags, categories, references, embeds, editions) and the version of its story's
-    timeline (timeline_version); then its updates, its quotes and its related posts
-    (prefetches). The timeline itself is a lazy queryset: the page reads it only when its
-    cached fragment is missing (templates/timeline/_timeline.html).
+    The article at `slug` with everything on its page, in one query however much it holds
+    (and one for its pictures, if it shows any): the article with its story, the version of
+    its story's timeline (timeline_version) and its eight short lists riding along as JSON
+    (timeline.selectors.embedded: updates, quotes with their placements, related posts, tags,
+    categories, references, embeds, editions). The timeline itself is a lazy queryset: the
+    page reads it only when its cached fragment is missing (templates/timeline/_timeline.html).
 
     Public readers (`preview=False`) get only published articles and published updates; staff
     previewing also see drafts and scheduled updates. Raises Http404 otherwise.
@@ -115,19 +114,24 @@ def article_page(*, slug, preview=False):
     if story is not None:
         story.timeline_size = article.timeline_size
         story.timeline_changed = article.timeline_changed
-    epigraphs, body = _quotes_in_flow(
-        article.body_html, article.shown_updates, article.shown_placements
+    updates = embedded.instances(Update.objects.order_by(*UPDATE_ORDER), article.update_rows)
+    placements = embedded.instances(
+        QuotePlacement.objects.order_by(*PLACEMENT_ORDER), article.placement_rows, ["quote"]
+    )
+    related = embedded.instances(
+        RelatedLink.objects.order_by(*RELATED_ORDER), article.related_rows, ["target"]
     )
     editions = embedded.instances(Edition.objects.order_by(*EDITION_ORDER), article.edition_rows)
-    for edition in editions:
-        edition.article = article  # as a prefetch would: no query to read it back
+    for row in (*updates, *placements, *related, *editions):
+        row.article = article  # as a prefetch would: no query to read it back
+    epigraphs, body = _quotes_in_flow(article.body_html, updates, placements)
     shown_embeds = embedded.instances(Embed.objects.all(), article.embed_rows)
     return ArticlePage(
         article=article,
-        updates=article.shown_updates,
+        updates=updates,
         epigraphs=epigraphs,
         body=body,
-        related_links=article.shown_related,
+        related_links=related,
         references=embedded.instances(Reference.objects.all(), article.reference_rows),
         embeds=shown_embeds,
         timeline=story_timeline(story, until=article.timeline_until),
@@ -137,7 +141,7 @@ def article_page(*, slug, preview=False):
         categories=embedded.instances(Category.objects.order_by("name"), article.category_rows),
         editions=editions,
         preview=preview,
-        images=images.pictures(images.ids_on_page(article, article.shown_updates, shown_embeds)),
+        images=images.pictures(images.ids_on_page(article, updates, shown_embeds)),
     )
 
 
@@ -151,23 +155,34 @@ RELATED_FIELDS = [
     *("id", "article_id", "target_id", "url", "label", "order"),
     *("target__slug", "target__title", "target__status"),
 ]
+QUOTE_FIELDS = [
+    *("text", "speaker", "speaker_role", "work", "outlet", "said_on", "said_on_label"),
+    "source_url",
+]
+PLACEMENT_FIELDS = [
+    *("id", "article_id", "quote_id", "placement", "update_id", "anchor", "order"),
+    *(f"quote__{name}" for name in QUOTE_FIELDS),
+]
 EDITION_FIELDS = [
     *("id", "article_id", "kind", "year", "key", "title", "go_live_at", "status"),
     *("went_live_at", "is_late", "day_known"),
 ]
 EDITION_ORDER = ("-go_live_at", "-pk")
+UPDATE_ORDER = ("-dated_at", "-pk")
+PLACEMENT_ORDER = ("placement", "order", "pk")
+RELATED_ORDER = ("order", "pk")
 
 
 @functools.cache
 def _article_queryset(preview):
     """
     Built once per flag and filtered per request, like a view's `queryset` attribute: a
-    QuerySet is a template each `.filter()` clones, and building this one (six annotations,
-    three prefetches) cost a sixth of a cold article's CPU. Nothing in it depends on the
+    QuerySet is a template each `.filter()` clones, and building this one (ten annotations)
+    cost a sixth of a cold article's CPU. Nothing in it depends on the
     request or the time.
     """
     updates = Update.objects.all() if preview else Update.objects.published()
-    related = RelatedLink.objects.select_related("target").only(*RELATED_FIELDS)
+    related = RelatedLink.objects.all()
     if not preview:
         related = related.exclude(target__status__in=[Status.DRAFT, Status.SCHEDULED])
     articles = (
@@ -175,28 +190,16 @@ def _article_queryset(preview):
         .defer("body", "lede", "story__summary")
         .annotate(
             **timeline_version_of("story_id"),
+            update_rows=embedded.rows(updates, "article", fields=UPDATE_FIELDS),
+            placement_rows=embedded.rows(
+                QuotePlacement.objects.all(), "article", fields=PLACEMENT_FIELDS
+            ),
+            related_rows=embedded.rows(related, "article", fields=RELATED_FIELDS),
             tag_rows=embedded.rows(Tag.objects.all(), "articles"),
             category_rows=embedded.rows(Category.objects.all(), "articles"),
             reference_rows=embedded.rows(Reference.objects.all(), "article"),
             embed_rows=embedded.rows(Embed.objects.all(), "article"),
             edition_rows=embedded.rows(Edition.objects.shown(), "article", fields=EDITION_FIELDS),
-        )
-        .prefetch_related(
-            Prefetch(
-                "updates",
-                queryset=updates.only(*UPDATE_FIELDS).order_by("-dated_at", "-pk"),
-                to_attr="shown_updates",
-            ),
-            Prefetch(
-                "quote_placements",
-                queryset=QuotePlacement.objects.select_related("quote").order_by(
-                    "placement", "order", "pk"
-                ),
-                to_attr="shown_placements",
-            ),
-            Prefetch(
-                "related_links", queryset=related.order_by("order", "pk"), to_attr="shown_related"
-            ),
         )
     )
     return articles if preview else articles.published()

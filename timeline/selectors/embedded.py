@@ -2,14 +2,20 @@
 Short lists that ride along with their parent's row as JSON, made back into model instances
 with Model.from_db.
 
-The article page shows four short lists (tags, references, embeds, editions: a few rows each).
-As prefetches they were four more queries, and the page has at most 8 to spend (with its
-updates, quotes, related posts, timeline and comments it needs 10). Each becomes a column of
-the article's own query instead: a correlated subquery aggregating the rows into a JSON array
-(JSONB_AGG on PostgreSQL, JSON_GROUP_ARRAY on SQLite). Long lists stay prefetches.
+The article page shows eight short lists (tags, categories, references, embeds, editions,
+updates, quotes, related posts: a few rows each, 50 updates at most at scale). As prefetches
+each was one more query, and the page has at most 8 to spend; a prefetch also costs a cold
+render more CPU than a column of the article's query (its own SQL compiled, sent and read:
+about 1 ms against 0.3-0.6 ms here, bench/profile_p99.py). Each becomes a column of the
+article's own query instead: a correlated subquery aggregating the rows into a JSON array
+(JSONB_AGG on PostgreSQL, JSON_GROUP_ARRAY on SQLite). Long lists (a story's timeline) stay
+queries of their own.
 
     articles = Article.objects.annotate(tag_rows=rows(Tag.objects.all(), "articles"))
     tags = instances(Tag.objects.all(), article.tag_rows)
+
+A row's foreign key can ride along too, as select_related would bring it: name its fields
+through the relation (`fields=[..., "quote__text"]`) and pass `related=["quote"]`.
 """
 
 import datetime as dt
@@ -46,27 +52,47 @@ def rows(queryset, link, fields=None):
     )
 
 
-def instances(queryset, json_rows):
+def instances(queryset, json_rows, related=()):
     """
     The JSON rows of rows() as instances of `queryset`'s model, loaded from its database
     (Model.from_db, as the ORM loads a row; columns left out are deferred, as with only())
-    and sorted by its order_by().
+    and sorted by its order_by(). Each foreign key named in `related` is set to an instance
+    made of the row's `<name>__<field>` values (None when the key is empty).
     """
     model = queryset.model
-    converters = _converters(model)
     objects = []
-    attnames = [field.attname for field in model._meta.concrete_fields]
     for row in json_rows or []:
-        # from_db() takes the values in the model's field order (PostgreSQL's JSONB keeps its
-        # keys in an order of its own).
-        names = [name for name in attnames if name in row]
-        values = [converters.get(name, _as_is)(row[name]) for name in names]
-        objects.append(model.from_db(queryset.db, names, values))
+        obj = _instance(model, queryset.db, row)
+        for name in related:
+            _set_related(obj, name, row, queryset.db)
+        objects.append(obj)
     for name in reversed(queryset.query.order_by):
         key = name.lstrip("-")
         key = model._meta.pk.attname if key == "pk" else key
         objects.sort(key=lambda obj, key=key: _sortable(getattr(obj, key)), reverse=name[0] == "-")
     return objects
+
+
+def _set_related(obj, name, row, db):
+    """Set the foreign key `name` of `obj` to the instance its row carries (`name__field`)."""
+    field = obj._meta.get_field(name)
+    key = getattr(obj, field.attname)
+    if key is None:
+        setattr(obj, name, None)  # known to be empty: no query to find out
+        return
+    prefix = f"{name}__"
+    values = {col.removeprefix(prefix): v for col, v in row.items() if col.startswith(prefix)}
+    values[field.target_field.attname] = key
+    setattr(obj, name, _instance(field.related_model, db, values))
+
+
+def _instance(model, db, row):
+    # from_db() takes the values in the model's field order (PostgreSQL's JSONB keeps its keys
+    # in an order of its own).
+    converters = _converters(model)
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in row]
+    values = [converters.get(name, _as_is)(row[name]) for name in names]
+    return model.from_db(db, names, values)
 
 
 @functools.cache
