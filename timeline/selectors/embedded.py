@@ -21,6 +21,7 @@ through the relation (`fields=[..., "quote__text"]`) and pass `related=["quote"]
 import datetime as dt
 import functools
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
@@ -114,10 +115,22 @@ def _as_is(value):
     return value
 
 
+# A moment PostgreSQL stores and Python cannot (1 BC, after 9999) is read as the first or last
+# one Python has, as newsroom.database loads it from a row: a bad row never breaks a page.
+_FLOOR = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+_CEILING = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+
+
 def _python(field, value):
     if value is None:
         return None
-    value = field.to_python(value)
+    try:
+        value = field.to_python(value)
+    except ValidationError:
+        if not isinstance(field, models.DateField):  # DateTimeField is one too
+            raise
+        moment = _FLOOR if str(value).rstrip().endswith("BC") else _CEILING
+        return moment if isinstance(field, models.DateTimeField) else moment.date()
     if isinstance(field, models.DateTimeField) and timezone.is_naive(value):
         # SQLite keeps datetimes as naive UTC text; PostgreSQL's JSON carries the offset.
         value = timezone.make_aware(value, dt.UTC)
