@@ -298,3 +298,13 @@ def test_an_embed_with_no_title_is_named_by_what_and_where_it_is():
         ("Video on YouTube", "video"),
         ("Audio on SoundCloud", "audio"),
     ]
+
+
+@pytest.mark.django_db
+def test_an_embed_named_by_its_provider_does_not_name_it_twice(tmp_path):
+    call_command("import_wordpress", str(FIXTURE.parent / "classic_editor.xml"), stdout=StringIO())
+    article = Article.objects.get(slug="berlin-wall")
+    text = html_to_text(Client().get(article.get_absolute_url()).content.decode())
+    assert "Video on YouTube" in text
+    assert "Video on YouTube (YouTube)" not in text
+    assert "Video on Vimeo" in text and "(Vimeo)" not in text
