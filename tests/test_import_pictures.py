@@ -148,6 +148,22 @@ class TestFromACopyOfUploads:
         assert Image.objects.count() == 3
         assert "0 brought in, 3 already here" in again
 
+    def test_imported_first_without_them_the_pictures_come_in_a_second_run(self, tmp_path):
+        path = export(tmp_path)
+        run(path)
+        body = Article.objects.get().body
+        assert "Picture: The old crane" in html_to_text(body)
+        assert "<p><p>" not in body.replace("\n", "")  # the picture's paragraph, not one inside
+        summary = run(path, media_root=str(uploads(tmp_path / "uploads")))
+        assert "1 updated" in summary
+        article = Article.objects.get()
+        crane = Image.objects.get(source_url__endswith="/crane.png")
+        assert f"[image {crane.pk}]" in article.body
+        assert "Picture: The old crane" not in html_to_text(article.body)
+        assert "<p><p>" not in article.body.replace("\n", "")
+        assert article.lead_image.title == "Lighthouse & pier"
+        assert "1 unchanged" in run(path, media_root=str(tmp_path / "uploads"))
+
     def test_a_changed_post_imported_again_keeps_its_pictures_in_place(self, tmp_path):
         root = uploads(tmp_path / "uploads")
         path = export(tmp_path)

@@ -25,6 +25,8 @@ _LINKED_IMG = re.compile(r"(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?", re.I)
 _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
 _RESIZED = re.compile(r"-(?:\d+x\d+|scaled)(?=\.\w+$)", re.I)
+_OPENING_P = re.compile(r"<p\b[^>]*>\s*\Z", re.I)
+_CLOSING_P = re.compile(r"\s*</p>", re.I)
 _ATTACHMENT_ID = re.compile(r"\b(?:wp-image-|attachment_)(\d+)\b")
 
 
@@ -38,6 +40,15 @@ class Placements:
 
     def featured(self, attachment_id: int | None) -> int | None:
         return self.by_attachment.get(attachment_id) if attachment_id else None
+
+    def placed(self, content: str, thumbnail_id: int | None) -> tuple:
+        """The library's pictures a post would show (its own, then its featured one): what
+        the post's digest adds, so a post imported before its pictures is imported again."""
+        if not (self.ids or self.by_attachment):
+            return ()
+        found = tuple(self.ids.get(key(picture.src)) for picture in find(content))
+        found += (self.featured(thumbnail_id),)
+        return found if any(image is not None for image in found) else ()
 
 
 NONE = Placements()
@@ -112,6 +123,11 @@ def place(content: str, library: dict[str, int]) -> str:
     where it is."""
     out, at = [], 0
     for picture, start, end in _placed(content):
+        # The paragraph it stood alone in goes with it: no paragraph inside a paragraph.
+        opening = _OPENING_P.search(content, at, start)
+        closing = _CLOSING_P.match(content, end)
+        if opening and closing:
+            start, end = opening.start(), closing.end()
         out.append(content[at:start])
         out.append(_placed_html(picture, library))
         at = end

@@ -26,8 +26,8 @@ from django.core.validators import URLValidator
 
 from timeline import dates
 from timeline.editions.anniversaries import anniversary_on
+from timeline.imports import pictures, wxr
 from timeline.imports import structure as structure_module
-from timeline.imports import wxr
 from timeline.imports.titles import read_title
 
 _URL = URLValidator(schemes=["http", "https"])
@@ -64,11 +64,15 @@ class PostPlan:
     editions: list[dict]  # title, year, archive_url
 
 
-def digest(item: wxr.Item) -> str:
-    """What the post holds, hashed: the same export gives the same digest."""
+def digest(item: wxr.Item, placements: pictures.Placements = pictures.NONE) -> str:
+    """What the post holds, hashed: the same export gives the same digest. The pictures of the
+    library it would show count too: imported first without them, a post is imported again
+    once they are brought in."""
     values = dataclasses.astuple(item)
     if item.thumbnail_id is None:  # as before featured images were read: unchanged posts stay so
         values = values[:-1]
+    if placed := placements.placed(item.content, item.thumbnail_id):
+        values += (placed,)
     return hashlib.sha256(repr(values).encode()).hexdigest()
 
 

@@ -178,7 +178,7 @@ def _write(batch, totals, *, update, user, on_comments, placements=pictures.NONE
         key = (item.site, item.wp_id)
         if key not in batch.digests:
             continue
-        if batch.digests[key] == plan_module.digest(item):
+        if batch.digests[key] == plan_module.digest(item, placements):
             totals.unchanged += 1
         else:
             done = update(item, user=user, on_comments=on_comments, placements=placements)

@@ -174,7 +174,7 @@ def build(
     article.body_html = render_markdown(article.body)
     post = NewPost(
         item=item,
-        digest=plan_module.digest(item),
+        digest=plan_module.digest(item, placements),
         planned=planned,
         story=story,
         article=article,

@@ -83,7 +83,7 @@ def import_post(item: wxr.Item, *, user=None, on_comments=None, placements=pictu
         .filter(site=item.site, wp_id=item.wp_id)
         .first()
     )
-    digest = plan_module.digest(item)
+    digest = plan_module.digest(item, placements)
     if record and record.digest == digest:
         return "unchanged"
     content = pictures.place(item.content, placements.ids)
