@@ -97,6 +97,8 @@ MIDDLEWARE = [
     # Records request.user as history_user on every historical row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
     "newsroom.middleware.AdminNoStoreMiddleware",
+    # A 404 at an address a post imported from WordPress had: a 301 to its article.
+    "timeline.site.old_addresses.OldAddressMiddleware",
     "newsroom.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

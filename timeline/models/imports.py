@@ -18,6 +18,9 @@ class ImportedPost(models.Model):
     site = models.CharField(max_length=300, help_text="The blog's address, from the export.")
     wp_id = models.PositiveBigIntegerField("WordPress post id")
     link = models.CharField(max_length=500, blank=True, help_text="The post's address there.")
+    # The path of that address, decoded, no trailing slash ("/2021/11/13/six-years-ago"): a
+    # reader following an old link to it is sent to the article (timeline.site.old_addresses).
+    path = models.CharField(max_length=500, blank=True, db_index=True)
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="imported")
     story = models.ForeignKey(Story, on_delete=models.SET_NULL, null=True, related_name="+")
     digest = models.CharField(max_length=64)

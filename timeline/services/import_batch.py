@@ -41,7 +41,7 @@ from timeline.models import (
     TimelineEntry,
     Update,
 )
-from timeline.services.import_rows import REASON, link_key
+from timeline.services.import_rows import REASON, link_key, link_path
 from timeline.typed_text import clean_text_fields
 
 SIZE = 500  # rows per INSERT statement (every backend's parameter limit holds)
@@ -115,6 +115,7 @@ def _write(posts, user, on_comments):
                 site=p.item.site,
                 wp_id=p.item.wp_id,
                 link=link_key(p.item.link),
+                path=link_path(p.item.link),
                 article=p.article,
                 story=p.story,
                 digest=p.digest,

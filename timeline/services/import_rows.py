@@ -12,6 +12,7 @@ all its posts at once. Constraints that need a query are left to the database.
 
 import dataclasses
 import datetime as dt
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -44,6 +45,15 @@ _UNCHECKED = {"slug", "time_zone", "title_pattern", "milestone_patterns"}
 def link_key(url: str) -> str:
     """A post's address as related links are matched: no scheme, no www, no trailing slash."""
     return url.split("://", 1)[-1].rstrip("/").removeprefix("www.")
+
+
+def link_path(url: str) -> str:
+    """The path of a post's address as readers' old links ask for it: decoded, no trailing
+    slash; "" for an address a path cannot find again (WordPress's plain ?p=123 links)."""
+    parts = urlsplit(url)
+    if parts.query or not parts.path.strip("/"):
+        return ""
+    return unquote(parts.path).rstrip("/")[:500]
 
 
 def moment(value, fallback):

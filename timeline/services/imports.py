@@ -103,13 +103,18 @@ def import_post(item: wxr.Item, *, user=None, on_comments=None, placements=pictu
             site=item.site,
             wp_id=item.wp_id,
             link=_link_key(item.link),
+            path=import_rows.link_path(item.link),
             article=article,
             story=story,
             digest=digest,
         )
         return "created"
     ImportedPost.objects.filter(pk=record.pk).update(
-        digest=digest, link=_link_key(item.link), story=story, updated_at=timezone.now()
+        digest=digest,
+        link=_link_key(item.link),
+        path=import_rows.link_path(item.link),
+        story=story,
+        updated_at=timezone.now(),
     )
     return "updated"
 

@@ -1,0 +1,64 @@
+"""
+Readers' old links keep working after a move from WordPress: a request this site answers with
+404 is looked up among the addresses the imported posts had there, and sent on for good (301)
+to what now stands in its place.
+
+- a post's address (`/2021/11/13/six-years-ago-the-paris-attacks/`, `/berlin-wall/`, with or
+  without its trailing slash) goes to its article, once the article is published;
+- WordPress's category, tag and author archives (`/category/history/`, `/tag/paris/`,
+  `/author/jdoe/`) go to ours of the same slug, when there is one.
+
+Only 404s of GET and HEAD pay for the look-up (one indexed query); a page of ours always wins
+over an old address. Like Django's RedirectFallbackMiddleware, but the addresses come from
+the import (ImportedPost.path), not from rows an editor keeps.
+"""
+
+import re
+
+from django.db import DatabaseError
+from django.http import HttpResponsePermanentRedirect
+
+from timeline.models import Article, Author, Category, Tag
+
+# WordPress's archive addresses ("/category/parent/child/": the last slug is the category).
+ARCHIVES = {
+    "category": Category,
+    "tag": Tag,
+    "author": Author,
+}
+ARCHIVE = re.compile(r"^/(category|tag|author)/(?:[^/]+/)*([^/]+)/?$")
+NOT_OURS = ("/admin/", "/static/", "/media/")
+
+
+def new_address(path: str) -> str | None:
+    """Where an old WordPress address now is, or None."""
+    if found := ARCHIVE.match(path):
+        model = ARCHIVES[found[1]]
+        term = model.objects.filter(slug=found[2]).first()
+        return term.get_absolute_url() if term else None
+    wanted = path.rstrip("/")
+    if not wanted:
+        return None
+    article = Article.objects.published().filter(imported__path=wanted).only("slug").first()
+    return article.get_absolute_url() if article else None
+
+
+class OldAddressMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code != 404
+            or request.method not in ("GET", "HEAD")
+            or request.path_info.startswith(NOT_OURS)
+        ):
+            return response
+        try:
+            address = new_address(request.path_info)
+        except DatabaseError:
+            return response  # the 404 stands; the database's trouble is reported elsewhere
+        if address is None or address == request.path_info:
+            return response
+        return HttpResponsePermanentRedirect(address)
