@@ -14,7 +14,7 @@ post by post, each in its own savepoint: the post it refuses is rolled back alon
 reported, the others are kept.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.apps import apps
 from django.db import DatabaseError, transaction
@@ -41,7 +41,14 @@ from timeline.models import (
     TimelineEntry,
     Update,
 )
-from timeline.services.import_rows import REASON, link_key, link_path
+from timeline.services.import_rows import (
+    REASON,
+    entry_key,
+    link_key,
+    link_path,
+    same_stories,
+    story_key,
+)
 from timeline.typed_text import clean_text_fields
 
 SIZE = 500  # rows per INSERT statement (every backend's parameter limit holds)
@@ -89,9 +96,11 @@ def _write(posts, user, on_comments):
         Tag: _terms(Tag, [t for p in posts for t in p.item.tags], create),
     }
     authors = _authors({name for p in posts for name in p.authors}, create)
-    _free_slugs(Story, posts, lambda p: p.story)
+    _join_stories(posts)
+    founding = list({id(p.story): p for p in posts if p.story.pk is None}.values())
+    _free_slugs(Story, founding, lambda p: p.story)
     _free_slugs(Article, posts, lambda p: p.article)
-    create(Story, [p.story for p in posts])
+    create(Story, [p.story for p in founding])
     create(Article, [p.article for p in posts])
     _article_terms(posts, terms, user, now)
     credits = []
@@ -132,6 +141,33 @@ def _write(posts, user, on_comments):
         # (quotes, links, references, embeds, editions); updates and entries add their days.
         rows = [row for p in posts for row in (p.story, p.article, *p.updates, *p.entries)]
         purge.schedule(signals.keys_of(rows))
+
+
+def _join_stories(posts):
+    """
+    Posts about an event with a story here already, or earlier in the batch, join it
+    (import_rows.story_key; only a post whose event's day was read, not guessed from its
+    publication), as import_post does; the timeline lines the story already has from
+    another post are not added again.
+    """
+    dated = [p for p in posts if p.planned.event_date]
+    if not dated:
+        return
+    stories, told = {}, defaultdict(set)
+    for story in same_stories(p.story for p in dated):
+        stories.setdefault(story_key(story), story)  # the oldest of a name and day
+    entries = TimelineEntry.objects.filter(story__in=list(stories.values()))
+    for story_id, edtf, text in entries.values_list("story_id", "date", "text"):
+        told[story_id].add(entry_key(edtf, text))
+    for post in dated:
+        story = stories.setdefault(story_key(post.story), post.story)
+        post.story = post.article.story = story
+        seen = told[id(story) if story.pk is None else story.pk]
+        kept = [e for e in post.entries if entry_key(e.date, e.text) not in seen]
+        seen.update(entry_key(e.date, e.text) for e in kept)
+        for entry in kept:
+            entry.story = story
+        post.entries = kept
 
 
 def _terms(model, wanted, create):

@@ -15,6 +15,7 @@ import datetime as dt
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from timeline import body_anchors, dates, embeds
@@ -45,6 +46,36 @@ _UNCHECKED = {"slug", "time_zone", "title_pattern", "milestone_patterns"}
 def link_key(url: str) -> str:
     """A post's address as related links are matched: no scheme, no www, no trailing slash."""
     return url.split("://", 1)[-1].rstrip("/").removeprefix("www.")
+
+
+def story_key(story) -> tuple:
+    """
+    Posts about the same event share its story: a newsroom that published each year's edition
+    as a post of its own ("Five Years Ago — The Harbour Fire (May 4 2017)", then "Six Years
+    Ago — …") has one story, named and dated the same by each. Case and spacing aside.
+    """
+    return (" ".join(story.title.split()).casefold(), story.event_date)
+
+
+def same_stories(stories):
+    """
+    The stories already here that `stories` (unsaved) could be, oldest first: of their days
+    (an index) and names; the caller keeps those whose story_key is one wanted.
+    """
+    stories = list(stories)
+    return (
+        Story.objects.alias(name=Lower("title"))
+        .filter(
+            event_date__in={s.event_date for s in stories},
+            name__in={s.title.lower() for s in stories},
+        )
+        .order_by("pk")
+    )
+
+
+def entry_key(edtf: str, text: str) -> tuple:
+    """A timeline line each post about the story repeats is one entry: same date, same words."""
+    return (edtf, " ".join(text.split()).casefold())
 
 
 def link_path(url: str) -> str:

@@ -7,8 +7,10 @@ and every part of it, or nothing. Each post is keyed by its site and WordPress p
 is skipped without a write; a changed one has its article brought in line and each kind of part
 rewritten only when it differs. Every history row says "Imported from WordPress".
 
-One story per post: a WordPress "On This Day" post is about one event, and its TIMELINE is that
-event's. Posts about the same event stay separate stories; an editor can merge them later.
+A story per event: a WordPress "On This Day" post is about one event, and its TIMELINE is that
+event's. A newsroom that published each year's edition as a post of its own has one story for
+them all (the same name and day, read from the posts: import_rows.story_key), each post an
+article of it; the story's timeline holds each line once, however many posts repeat it.
 
 :func:`import_file` reads the whole file once to check it (a bad file changes nothing), then
 imports it batch by batch (:mod:`.import_pipeline`): new posts are built in Python
@@ -93,7 +95,7 @@ def import_post(item: wxr.Item, *, user=None, on_comments=None, placements=pictu
     _categories_and_tags(article, item, user)
     _updates(article, planned, item, user)
     _quotes(article, planned, user)
-    _entries(story, planned, user)
+    _entries(story, planned, user, article)
     _parts(article, planned, user)
     _editions(article, planned, user)
     if on_comments:
@@ -139,6 +141,13 @@ def _story(item, planned, record, user):
         "event_date": planned.event_date or timezone.localtime(moment).date(),
     }
     story = record.story if record else None
+    if story is None and planned.event_date:  # each year's post of one event: one story
+        wanted = Story(**values)
+        joined = import_rows.same_stories([wanted])
+        key = import_rows.story_key(wanted)
+        story = next((s for s in joined if import_rows.story_key(s) == key), None)
+        if story is not None:
+            return story
     if story is None:
         slug = _free_slug(Story, item.slug or f"wordpress-{item.wp_id}")
         return content.create_story(slug=slug, user=user, reason=REASON, **values)
@@ -296,7 +305,7 @@ def _updates(article, planned, item, user):
     _replace(existing, wanted, keys, create)
 
 
-def _entries(story, planned, user):
+def _entries(story, planned, user, article):
     wanted = [
         {**entry, "edtf": entry["date"].edtf, "text": entry["text"]} for entry in planned.entries
     ]
@@ -313,6 +322,15 @@ def _entries(story, planned, user):
         )
 
     existing = story.timeline_entries.order_by("pk")
+    if ImportedPost.objects.filter(story=story).exclude(article=article).exists():
+        # Another post's story too (or this post's, joined by another): its lines are added
+        # to the story's, never rewritten, and a line the story has already is not repeated.
+        told = {import_rows.entry_key(e.date, e.text) for e in existing}
+        for values in wanted:
+            if import_rows.entry_key(values["edtf"], values["text"]) not in told:
+                told.add(import_rows.entry_key(values["edtf"], values["text"]))
+                create(values)
+        return
     have = [
         {"edtf": e.date, "date_label": e.date_label, "text": e.text, "position": e.position}
         for e in existing
