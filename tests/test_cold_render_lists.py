@@ -7,6 +7,7 @@ rows the ORM would have loaded, in the page's order, with the related rows they 
 import datetime as dt
 
 import pytest
+from django.db.models import F
 
 from tests.factories import (
     NOW,
@@ -17,8 +18,9 @@ from tests.factories import (
     place_quote,
 )
 from timeline import selectors
-from timeline.models import Placement, QuotePlacement, RelatedLink, Status, Update
+from timeline.models import Placement, QuotePlacement, RelatedLink, Status, Tag, Update
 from timeline.selectors.articles import QUOTE_FIELDS, RELATED_FIELDS, UPDATE_FIELDS
+from timeline.selectors.embedded import JSONRow, instances, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +82,19 @@ def test_related_posts_internal_and_external_in_order(django_assert_num_queries)
     loaded = RelatedLink.objects.get(pk=internal.pk)
     assert values(internal, RELATED_FIELDS) == values(loaded, RELATED_FIELDS)
     assert page.related_links[1].target is None
+
+
+def test_a_rows_keys_are_field_names_written_into_the_sql_and_nothing_else():
+    for bad in ("name') || ('x", "a b", "1st", ""):
+        with pytest.raises(ValueError, match="Not a field name"):
+            JSONRow(**{bad: F("name")})
+    article = make_article()
+    tag = Tag.objects.create(name='Harbour\'s "fire"', slug="harbour-fire")
+    article.tags.add(tag)
+    row = (
+        type(article)
+        .objects.annotate(tag_rows=rows(Tag.objects.all(), "articles"))
+        .get(pk=article.pk)
+    )
+    (read,) = instances(Tag.objects.all(), row.tag_rows)
+    assert (read.pk, read.name, read.slug) == (tag.pk, 'Harbour\'s "fire"', "harbour-fire")

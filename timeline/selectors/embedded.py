@@ -20,6 +20,7 @@ through the relation (`fields=[..., "quote__text"]`) and pass `related=["quote"]
 
 import datetime as dt
 import functools
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -38,6 +39,39 @@ class JSONRows(Aggregate):
         return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
 
 
+class JSONRow(JSONObject):
+    """
+    JSONObject whose keys are written into the SQL: field names (letters, digits and _), so
+    nothing to quote, no parameter to bind and, on PostgreSQL, no cast per key to compile
+    (JSONObject casts each key to text for server-side binding: a TextField built and
+    compiled per key of every row of every list, a fifth of the article query's compilation).
+    """
+
+    def __init__(self, **fields):
+        for name in fields:
+            if not _FIELD_NAME.fullmatch(name):
+                raise ValueError(f"Not a field name: {name!r}")
+        super().__init__(**fields)
+        self.keys = list(fields)
+
+    def as_sql(self, compiler, connection, function=None, template=None, **extra_context):
+        sql, params = [], []
+        for key, value in zip(self.keys, self.get_source_expressions()[1::2], strict=True):
+            value_sql, value_params = compiler.compile(value)
+            sql.append(f"'{key}', {value_sql}")
+            params.extend(value_params)
+        function = function or (
+            "JSONB_BUILD_OBJECT" if connection.vendor == "postgresql" else "JSON_OBJECT"
+        )
+        return f"{function}({', '.join(sql)})", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, **extra_context)
+
+
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def rows(queryset, link, fields=None):
     """
     A subquery for an annotation: the rows of `queryset` whose `link` is the outer row's pk, as
@@ -48,7 +82,7 @@ def rows(queryset, link, fields=None):
         queryset.filter(**{link: OuterRef("pk")})
         .order_by()
         .values(link)
-        .annotate(rows=JSONRows(JSONObject(**{name: name for name in names})))
+        .annotate(rows=JSONRows(JSONRow(**{name: name for name in names})))
         .values("rows")
     )
 
