@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from timeline import body_anchors
 from timeline.models import (
     Article,
+    ArticleCredit,
     Category,
     Edition,
     EditionKind,
@@ -52,6 +53,7 @@ class ArticlePage:
     preview: bool = False
     snapshot: "Edition | None" = None  # set when this is a frozen edition's page
     images: dict = field(default_factory=dict)  # {id: Image} of every picture it shows
+    credits: list | None = None  # ArticleCredit with its author, in byline order (None: unread)
 
     def __post_init__(self):
         for embed in self.embeds:
@@ -142,6 +144,9 @@ def article_page(*, slug, preview=False):
         editions=editions,
         preview=preview,
         images=images.pictures(images.ids_on_page(article, updates, shown_embeds)),
+        credits=embedded.instances(
+            ArticleCredit.objects.order_by("position", "pk"), article.credit_rows, ["author"]
+        ),
     )
 
 
@@ -166,6 +171,10 @@ PLACEMENT_FIELDS = [
 EDITION_FIELDS = [
     *("id", "article_id", "kind", "year", "key", "title", "go_live_at", "status"),
     *("went_live_at", "is_late", "day_known"),
+]
+CREDIT_FIELDS = [
+    *("id", "article_id", "author_id", "position"),
+    *("author__name", "author__slug"),
 ]
 EDITION_ORDER = ("-go_live_at", "-pk")
 UPDATE_ORDER = ("-dated_at", "-pk")
@@ -200,6 +209,7 @@ def _article_queryset(preview):
             reference_rows=embedded.rows(Reference.objects.all(), "article"),
             embed_rows=embedded.rows(Embed.objects.all(), "article"),
             edition_rows=embedded.rows(Edition.objects.shown(), "article", fields=EDITION_FIELDS),
+            credit_rows=embedded.rows(ArticleCredit.objects.all(), "article", fields=CREDIT_FIELDS),
         )
     )
     return articles if preview else articles.published()

@@ -32,9 +32,13 @@ def author_articles(author, limit=AUTHOR_ARTICLES):
     return list(selectors.with_category_names(articles)[:limit])
 
 
-def byline(article):
-    """[{name, url}] in credit order; an article without credits falls back to its byline."""
-    credits = ArticleCredit.objects.filter(article=article).select_related("author")
+def byline(article, credits=None):
+    """
+    [{name, url}] in credit order; an article without credits falls back to its byline.
+    `credits`: the article's, read with it (ArticlePage.credits), else one query.
+    """
+    if credits is None:
+        credits = ArticleCredit.objects.filter(article=article).select_related("author")
     people = [
         {"name": c.author.name, "url": c.author.get_absolute_url(), "author": c.author}
         for c in credits

@@ -29,7 +29,7 @@ def article_detail(request, slug):
     """The article; staff also see it unpublished (a preview, with its pending updates)."""
     page = selectors.article_page(slug=slug, preview=permissions.can_preview(request.user))
     card = structured_data.share_card(page)
-    byline = people.byline(page.article)
+    byline = people.byline(page.article, page.credits)
     context = {
         "page": page,
         "article": page.article,
@@ -60,7 +60,7 @@ def edition_detail(request, slug, key):
         return render(request, "timeline/edition_record.html", context)
     page = selectors.edition_snapshot(slug=slug, key=key)
     card = structured_data.share_card(page)
-    byline = people.byline(page.article)
+    byline = people.byline(page.article, page.credits)
     context = {
         "page": page,
         "article": page.article,
