@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline.imports import lines, wxr
+from timeline.imports import lines, plan, wxr
 from timeline.imports.structure import recover
 from timeline.text import html_to_text
 
@@ -201,6 +201,22 @@ class TestBlockEditor:
             "Our archive now goes",
             "Readers who spot a m",
         ]
+
+    def test_a_pull_quote_is_a_quote_with_its_caption_or_cite_as_provenance(self):
+        content = (
+            '<!-- wp:pullquote --><figure class="wp-block-pullquote"><blockquote>'
+            "<p>We lost everything that night.</p><cite>Ann Berg — Shop owner (May 2017)</cite>"
+            "</blockquote></figure><!-- /wp:pullquote -->\n"
+            '<figure class="wp-block-pullquote"><blockquote><p>The smoke hung for days.</p>'
+            "</blockquote><figcaption>Karl Moe — Harbour master (Oct. 2017)</figcaption></figure>"
+            "\n<p>After them, the text.</p>"
+        )
+        planned = plan.plan(recover(content))
+        assert [(q.text, q.speaker, q.speaker_role, q.said_on_label) for q in planned.quotes] == [
+            ("We lost everything that night.", "Ann Berg", "Shop owner", "May 2017"),
+            ("The smoke hung for days.", "Karl Moe", "Harbour master", "Oct. 2017"),
+        ]
+        assert [p.text for p in recover(content).left_in_body()] == ["After them, the text."]
 
 
 class TestClassicEditor:

@@ -160,11 +160,18 @@ def _element(tag: str, opening: str, inner: str) -> list[Block]:
         ]
     if tag == "figure" and ("wp-block-embed" in opening or "<iframe" in inner.lower()):
         return [_figure_embed(opening, inner)]
+    if tag == "figure" and re.search(r"<blockquote\b", inner, re.I):
+        # A pull quote (wp-block-pullquote): its quote, and a caption under it as the line
+        # after a quote is read, for its provenance.
+        return split(_FIGCAPTION.sub(r"<p>\1</p>", inner))
     if tag == "div" and not re.search(r"<(p|h[1-6]|blockquote|ul|ol)\b", inner, re.I):
         return _loose_text(inner)
     if tag == "div":
         return split(inner)
     return [Block("other", f"{opening}{inner}</{tag}>")]
+
+
+_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.I | re.S)
 
 
 def _figure_embed(opening: str, inner: str) -> Block:
