@@ -218,6 +218,29 @@ class TestBlockEditor:
         ]
         assert [p.text for p in recover(content).left_in_body()] == ["After them, the text."]
 
+    def test_a_timeline_written_as_a_table_and_a_table_in_the_text(self):
+        content = (
+            "<p>Intro paragraph.</p>\n"
+            '<figure class="wp-block-table"><table><thead><tr><th>Year</th><th>Visitors</th>'
+            "</tr></thead><tbody><tr><td>2019</td><td>1,200</td></tr></tbody></table>"
+            "<figcaption>Visitors to the memorial</figcaption></figure>\n"
+            "<h2>Timeline</h2>\n<table><tbody><tr><td>2017 May 4</td><td>Fire breaks out.</td>"
+            "</tr><tr><td><strong>2018</strong></td><td>The inquiry opens.</td></tr></tbody>"
+            "</table>"
+        )
+        planned = plan.plan(recover(content))
+        assert [(e["date_label"], e["text"]) for e in planned.entries] == [
+            ("2017 May 4", "Fire breaks out."),
+            ("2018", "The inquiry opens."),
+        ]
+        # The table in the text stays a table (its cells ran together before), its caption
+        # under it.
+        assert planned.body == (
+            "<p>Intro paragraph.</p>\n\n<table><thead><tr><th>Year</th><th>Visitors</th></tr>"
+            "</thead><tbody><tr><td>2019</td><td>1,200</td></tr></tbody></table>\n\n"
+            "<p>Visitors to the memorial</p>"
+        )
+
 
 class TestClassicEditor:
     def test_parts_recovered_without_p_tags(self, classic):

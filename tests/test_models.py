@@ -87,6 +87,16 @@ class TestDerivedFields:
     def test_markdown_headings_never_compete_with_the_title(self):
         assert render_markdown("# Quick Analysis") == "<h2>Quick Analysis</h2>"
 
+    def test_a_table_stays_a_table_without_attributes_that_could_run_or_style(self):
+        html = render_markdown(
+            '<table class="x"><tr><th scope="col">Year</th><th>Visitors</th></tr>'
+            '<tr><td onclick="alert(1)">2019</td><td style="color:red" colspan="2">1,200</td>'
+            "</tr></table>"
+        )
+        assert '<th scope="col">Year</th>' in html
+        assert '<td>2019</td><td colspan="2">1,200</td>' in html
+        assert not any(word in html for word in ("onclick", "style", "class="))
+
     def test_javascript_links_lose_their_href(self):
         assert "javascript:" not in render_markdown("[x](javascript:alert(1))")
 

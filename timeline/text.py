@@ -17,8 +17,16 @@ from django.utils.html import strip_tags
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "h2", "h3", "h4",
     "hr", "i", "ins", "li", "ol", "p", "pre", "q", "s", "strong", "sub", "sup", "ul",
+    # Tables (an imported post's, or typed as HTML): without them a table's cells ran together.
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "q": {"cite"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "q": {"cite"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 

@@ -30,6 +30,8 @@ _EMBED_SHORTCODE = re.compile(
 _BARE_URL = re.compile(r"^\s*(https?://\S+)\s*$")
 _BREAK = re.compile(r"<br\s*/?>|\n", re.I)
 _LIST_ITEM = re.compile(r"<li\b[^>]*>(.*?)</li>", re.I | re.S)
+_TABLE_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.I | re.S)
+_TABLE_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", re.I | re.S)
 _ATTRIBUTE = r"""\b{}\s*=\s*["']([^"']*)["']"""
 
 # Hosts WordPress turns into a player when their URL stands on a line of its own (oEmbed).
@@ -80,6 +82,10 @@ class Block:
         """The block's lines as HTML fragments: list items, or text between line breaks."""
         if self.kind == "list":
             return [item for item in _LIST_ITEM.findall(self.html) if html_to_text(item)]
+        if self.kind == "table":  # a row's cells as one line: "2017 May 4 — Fire breaks out."
+            rows = (_TABLE_CELL.findall(row) for row in _TABLE_ROW.findall(self.html))
+            lines = (" — ".join(c.strip() for c in cells if html_to_text(c)) for cells in rows)
+            return [line for line in lines if line]
         return [line for line in _BREAK.split(self.html) if html_to_text(line)]
 
 
@@ -160,9 +166,11 @@ def _element(tag: str, opening: str, inner: str) -> list[Block]:
         ]
     if tag == "figure" and ("wp-block-embed" in opening or "<iframe" in inner.lower()):
         return [_figure_embed(opening, inner)]
-    if tag == "figure" and re.search(r"<blockquote\b", inner, re.I):
+    if tag == "table":
+        return [Block("table", f"{opening}{inner}</table>")]
+    if tag == "figure" and re.search(r"<(blockquote|table)\b", inner, re.I):
         # A pull quote (wp-block-pullquote): its quote, and a caption under it as the line
-        # after a quote is read, for its provenance.
+        # after a quote is read, for its provenance; a table (wp-block-table) and its caption.
         return split(_FIGCAPTION.sub(r"<p>\1</p>", inner))
     if tag == "div" and not re.search(r"<(p|h[1-6]|blockquote|ul|ol)\b", inner, re.I):
         return _loose_text(inner)

@@ -144,6 +144,9 @@ class _Planner:
         if passage.kind == "heading":
             level = min(max(passage.level, 2), 4)
             self.body.append(f"<h{level}>{passage.html}</h{level}>")
+        elif passage.kind == "table" and passage.html:
+            self.body.append(passage.html)  # a block of its own, as a paragraph is
+            self.paragraphs += 1
         elif passage.html:
             self.paragraph(passage.html)
 

@@ -218,9 +218,10 @@ class _Reader:
         elif not self.structure.lede and not self.has_body() and _dateline(block):
             self.structure.lede = clean_html(block.html)
             self.structure.order.append(("lede", 0))
-        else:
-            if not self.editions_without_heading(block):
-                self.related_or_body(block)
+        elif block.kind == "table":
+            self.body("table", block.html)
+        elif not self.editions_without_heading(block):
+            self.related_or_body(block)
         return position + 1
 
     def has_body(self) -> bool:
@@ -314,7 +315,7 @@ class _Reader:
             self.body("paragraph", "<br>\n".join(kept))
 
     def section_lines(self, block) -> None:
-        if block.kind not in ("paragraph", "list"):
+        if block.kind not in ("paragraph", "list", "table"):
             self.body(block.kind, block.html)
             return
         for line in block.lines():
