@@ -186,6 +186,10 @@ class TestUpdatesAndTimelinesWrittenOtherwise:
             ("Update: November 13 2021 \u2014", "November 13 2021"),
             ("UPDATE November 13 2021 \u2014", "November 13 2021"),
             ("UPDATE (November 13 2021) \u2014", "November 13 2021"),
+            # Numbered by the post: the number read past, a day's number kept.
+            ("UPDATE 2 (November 13 2021):", "November 13 2021"),
+            ("Update #3 \u2014 November 13 2021:", "November 13 2021"),
+            ("Update 13 November 2021 \u2014", "13 November 2021"),
         ],
     )
     def test_the_date_after_the_word_as_well_as_in_brackets(self, opening, label):
@@ -199,6 +203,7 @@ class TestUpdatesAndTimelinesWrittenOtherwise:
         [
             "<p>Update your bookmarks: the archive moved.</p>",
             "<h2>Update on the investigation</h2>",
+            "<p>Update 2022 was a year of repairs.</p>",
         ],
     )
     def test_words_that_merely_start_with_update_stay_text(self, html):

@@ -9,15 +9,23 @@ import re
 
 from timeline import dates
 
+# A number after the word ("UPDATE 2 (May 5 2022):", "Update #3 —") is the post's own count of
+# its updates: read past, as the page numbers nothing. Not a day's ("Update 12 May 2022 —").
+_NUMBER = (
+    r"(?:\s*(?:#|no\.)?\s*\d{1,2}\b"
+    r"(?!\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))?"
+)
 UPDATE = re.compile(
-    r"^\s*(?P<marker>update|correction|editor[\u2019']s note)\b\s*"
+    r"^\s*(?P<marker>update|correction|editor[\u2019']s note)\b" + _NUMBER + r"\s*"
     r"(?:\((?P<label>[^()]*)\)\s*(?P<sep>[:—\u2013-]+)?|(?P<bare>[:—\u2013]|-\s))\s*",
     re.I,
 )
 # "UPDATE - April 26 2021:", "Update: November 13 2021 —", "UPDATE November 13 2021 —": a date
 # written after the word instead of in brackets (taken only if it reads as a date).
 UPDATE_DATED = re.compile(
-    r"^\s*(?P<marker>update|correction|editor[\u2019']s note)\b\s*(?:[:—\u2013]\s*|-\s+)?"
+    r"^\s*(?P<marker>update|correction|editor[\u2019']s note)\b"
+    + _NUMBER
+    + r"\s*(?:[:—\u2013]\s*|-\s+)?"
     r"(?P<label>[^:—\u2013()]{4,40}?)\s*(?:[:—\u2013]|\s-\s|$)\s*",
     re.I,
 )

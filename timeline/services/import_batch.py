@@ -153,16 +153,18 @@ def _join_stories(posts):
     dated = [p for p in posts if p.planned.event_date]
     if not dated:
         return
-    stories, told = {}, defaultdict(set)
+    stories, told = {}, defaultdict(set)  # by story_key: the story, the lines it has
     for story in same_stories(p.story for p in dated):
         stories.setdefault(story_key(story), story)  # the oldest of a name and day
+    keys = {story.pk: key for key, story in stories.items()}
     entries = TimelineEntry.objects.filter(story__in=list(stories.values()))
     for story_id, edtf, text in entries.values_list("story_id", "date", "text"):
-        told[story_id].add(entry_key(edtf, text))
+        told[keys[story_id]].add(entry_key(edtf, text))
     for post in dated:
-        story = stories.setdefault(story_key(post.story), post.story)
+        key = story_key(post.story)
+        story = stories.setdefault(key, post.story)
         post.story = post.article.story = story
-        seen = told[id(story) if story.pk is None else story.pk]
+        seen = told[key]
         kept = [e for e in post.entries if entry_key(e.date, e.text) not in seen]
         seen.update(entry_key(e.date, e.text) for e in kept)
         for entry in kept:
