@@ -278,3 +278,49 @@ class TestFromTheAdmin:
         client.post(response.url)
         assert Image.objects.count() == 0
         assert "Picture: The old crane" in html_to_text(page(Article.objects.get()))
+
+
+GALLERY_POST = """<p><strong>May 4 2021 —</strong> A day the harbour remembers.</p>
+
+[gallery ids="55,57" columns="2"]
+
+<p>The end of the day.</p>"""
+
+
+def gallery_export(tmp_path, site="https://harbour.example"):
+    path = tmp_path / "gallery.xml"
+    path.write_text(EXPORT.format(site=site, post=GALLERY_POST), encoding="utf-8")
+    return path
+
+
+class TestAGallery:
+    def test_its_pictures_come_in_and_it_is_a_gallery_of_ours(self, tmp_path):
+        root = uploads(tmp_path / "uploads")
+        assert "Pictures: 2 brought in" in run(gallery_export(tmp_path), media_root=str(root))
+        quay = Image.objects.get(source_url__endswith="/2021/05/quay.jpg")
+        lighthouse = Image.objects.get(source_url__endswith="/2020/lighthouse.jpg")
+        article = Article.objects.get(slug="harbour-day")
+        assert f"[gallery {quay.pk} {lighthouse.pk}]" in article.body
+        shown = page(article)
+        assert 'alt="The quay at dawn"' in shown
+        assert 'alt="The lighthouse at the end of the pier"' in shown
+        assert "[gallery" not in html_to_text(shown)
+
+    def test_a_picture_it_cannot_bring_is_a_link_to_where_it_is(self, tmp_path):
+        root = uploads(tmp_path / "uploads")
+        (root / "2020" / "lighthouse.jpg").unlink()
+        summary = run(gallery_export(tmp_path), media_root=str(root))
+        assert "1 not brought in" in summary
+        quay = Image.objects.get(source_url__endswith="/2021/05/quay.jpg")
+        article = Article.objects.get(slug="harbour-day")
+        assert f"[gallery {quay.pk}]" in article.body
+        shown = page(article)
+        assert 'href="https://harbour.example/wp-content/uploads/2020/lighthouse.jpg"' in shown
+
+    def test_without_the_pictures_it_stays_as_written_and_the_dry_run_counts_them(self, tmp_path):
+        path = gallery_export(tmp_path)
+        report = run(path, dry_run=True)
+        assert "pictures 3" in report  # the gallery's two and the featured one
+        assert "[gallery" not in report  # not listed as left in the body
+        run(path)
+        assert '[gallery ids="55,57" columns="2"]' in Article.objects.get(slug="harbour-day").body

@@ -28,6 +28,8 @@ _RESIZED = re.compile(r"-(?:\d+x\d+|scaled)(?=\.\w+$)", re.I)
 _OPENING_P = re.compile(r"<p\b[^>]*>\s*\Z", re.I)
 _CLOSING_P = re.compile(r"\s*</p>", re.I)
 _ATTACHMENT_ID = re.compile(r"\b(?:wp-image-|attachment_)(\d+)\b")
+# The classic editor's gallery: [gallery ids="55,57" columns="2"], the pictures by attachment id.
+_GALLERY = re.compile(r"\[gallery\b(?P<attrs>[^\]]*)\]", re.I)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,9 +39,15 @@ class Placements:
 
     ids: dict[str, int] = dataclasses.field(default_factory=dict)
     by_attachment: dict[int, int] = dataclasses.field(default_factory=dict)
+    # attachment id -> where it is, for a gallery's pictures that could not be brought in
+    sources: dict[int, str] = dataclasses.field(default_factory=dict)
 
     def featured(self, attachment_id: int | None) -> int | None:
         return self.by_attachment.get(attachment_id) if attachment_id else None
+
+    def place(self, content: str) -> str:
+        """``content`` with its pictures and galleries placed (:func:`place`)."""
+        return place_galleries(place(content, self.ids), self.by_attachment, self.sources)
 
     def placed(self, content: str, thumbnail_id: int | None) -> tuple:
         """The library's pictures a post would show (its own, then its featured one): what
@@ -47,6 +55,7 @@ class Placements:
         if not (self.ids or self.by_attachment):
             return ()
         found = tuple(self.ids.get(key(picture.src)) for picture in find(content))
+        found += tuple(self.by_attachment.get(i) for i in gallery_ids(content))
         found += (self.featured(thumbnail_id),)
         return found if any(image is not None for image in found) else ()
 
@@ -133,6 +142,39 @@ def place(content: str, library: dict[str, int]) -> str:
         at = end
     out.append(content[at:])
     return "".join(out)
+
+
+def gallery_ids(content: str) -> list[int]:
+    """The attachment ids of every ``[gallery ids="…"]`` of the post, in order."""
+    found = []
+    for match in _GALLERY.finditer(content):
+        ids = _attribute(match.group("attrs"), "ids")
+        found += [int(i) for i in re.findall(r"\d+", ids)]
+    return found
+
+
+def place_galleries(content: str, by_attachment: dict[int, int], sources: dict[int, str]):
+    """
+    Each ``[gallery ids="…"]`` as ``[gallery N M …]`` of the pictures brought into the library
+    (by attachment id), each one not brought in a link to where it is; a gallery none of whose
+    pictures is known stays as written (the report lists it).
+    """
+
+    def gallery(match):
+        ids = re.findall(r"\d+", _attribute(match.group("attrs"), "ids"))
+        placed = [by_attachment[int(i)] for i in ids if int(i) in by_attachment]
+        links = [
+            f'<p>Picture: <a href="{html_lib.escape(sources[int(i)])}">'
+            f"{html_lib.escape(sources[int(i)].rsplit('/', 1)[-1])}</a></p>"
+            for i in ids
+            if int(i) not in by_attachment and int(i) in sources
+        ]
+        if not placed and not links:
+            return match.group(0)
+        shown = [f"<p>[gallery {' '.join(map(str, placed))}]</p>"] if placed else []
+        return "\n\n" + "\n\n".join(shown + links) + "\n\n"
+
+    return _GALLERY.sub(gallery, content)
 
 
 def _placed_html(picture: Picture, library: dict[str, int]) -> str:

@@ -9,14 +9,20 @@ PREVIEW = 80
 
 
 class _EveryPicture(dict):
-    """Any picture, as if brought in: placed as ``[image 0]``."""
+    """Any picture, as if brought in: placed as ``[image 0]`` (a gallery's as ``[gallery 0]``)."""
 
     def get(self, key, default=None):
         return 0
 
+    def __contains__(self, key):
+        return True
+
+    def __getitem__(self, key):
+        return 0
+
 
 _EVERY_PICTURE = _EveryPicture()
-_PLACED = re.compile(r"\[image \d+\]")
+_PLACED = re.compile(r"\[(image|gallery)[ \d]+\]")
 
 
 def preview(text: str, width: int = PREVIEW) -> str:
@@ -26,7 +32,11 @@ def preview(text: str, width: int = PREVIEW) -> str:
 
 def post_report(item: wxr.Item, recovered: structure_module.Structure) -> list[str]:
     counts = recovered.counts()
-    counts["pictures"] = len(pictures.find(item.content)) + bool(item.thumbnail_id)
+    counts["pictures"] = (
+        len(pictures.find(item.content))
+        + len(pictures.gallery_ids(item.content))
+        + bool(item.thumbnail_id)
+    )
     counts["categories"] = len(item.categories)
     counts["tags"] = len(item.tags)
     counts["comments"] = len(item.comments)
@@ -52,5 +62,6 @@ def report(items, *, only: set[str] | None = None):
         posts += 1
         # Pictures as the import places them, so that they are not listed as left in the body.
         content = pictures.place(item.content, _EVERY_PICTURE)
+        content = pictures.place_galleries(content, _EVERY_PICTURE, {})
         yield from post_report(item, structure_module.recover(content))
     yield f"{posts} post{'s' if posts != 1 else ''} read; nothing written (dry run)."

@@ -58,11 +58,14 @@ class Library:
 
     ids: dict[str, int] = dataclasses.field(default_factory=dict)
     by_attachment: dict[int, int] = dataclasses.field(default_factory=dict)
+    sources: dict[int, str] = dataclasses.field(default_factory=dict)  # attachment id -> URL
     missing: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (url, why)
     created: int = 0
 
     def placements(self) -> pictures.Placements:
-        return pictures.Placements(ids=dict(self.ids), by_attachment=dict(self.by_attachment))
+        return pictures.Placements(
+            ids=dict(self.ids), by_attachment=dict(self.by_attachment), sources=dict(self.sources)
+        )
 
     def line(self) -> str:
         if not (self.ids or self.missing):
@@ -101,6 +104,9 @@ def wanted(path, *, only=frozenset()) -> tuple[dict[str, Wanted], dict[int, str]
         for picture in pictures.find(item.content):
             want(picture.src, alt=picture.alt, caption=picture.caption,
                  attachment=picture.attachment_id)  # fmt: skip
+        for attachment_id in pictures.gallery_ids(item.content):
+            if shown := attachments.get(attachment_id):
+                want(shown.url, attachment=attachment_id)
         if item.thumbnail_id and (featured := attachments.get(item.thumbnail_id)):
             want(featured.url, attachment=featured.wp_id)
     return by_key, attachment_keys, site
@@ -126,6 +132,9 @@ def bring(path, options: Options, *, user=None, only=frozenset()) -> Library:
         attachment: library.ids[found]
         for attachment, found in attachment_keys.items()
         if found in library.ids
+    }
+    library.sources = {
+        attachment: by_key[found].url for attachment, found in attachment_keys.items()
     }
     return library
 

@@ -189,7 +189,7 @@ def build(
     item: wxr.Item, *, story_defaults: dict, placements: pictures.Placements = pictures.NONE
 ) -> NewPost:
     """A new post's rows; raises ValidationError as full_clean would (nothing written)."""
-    content = pictures.place(item.content, placements.ids)
+    content = placements.place(item.content)
     planned = plan_module.plan(structure.recover(content), item.title)
     moment_ = item.published or timezone.now()
     story = Story(

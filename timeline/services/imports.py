@@ -88,7 +88,7 @@ def import_post(item: wxr.Item, *, user=None, on_comments=None, placements=pictu
     digest = plan_module.digest(item, placements)
     if record and record.digest == digest:
         return "unchanged"
-    content = pictures.place(item.content, placements.ids)
+    content = placements.place(item.content)
     planned = plan_module.plan(structure.recover(content), item.title)
     story = _story(item, planned, record, user)
     article = _article(item, planned, story, record, user, placements.featured(item.thumbnail_id))
