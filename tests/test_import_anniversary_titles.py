@@ -313,3 +313,39 @@ def test_an_embed_named_by_its_provider_does_not_name_it_twice(tmp_path):
     assert "Video on YouTube" in text
     assert "Video on YouTube (YouTube)" not in text
     assert "Video on Vimeo" in text and "(Vimeo)" not in text
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("<h2>TIMELINE</h2>", "timeline"),
+        ("<h2>Timeline of events</h2>", "timeline"),
+        ("<h3>Timeline: the night of the fire</h3>", "timeline"),
+        ("<p><strong>KEY DATES</strong></p>", "timeline"),
+        ("<h2>Chronology</h2>", "timeline"),
+        ("<h2>Further reading</h2>", "references"),
+        ("<p><strong>Sources and references</strong></p>", "references"),
+        ("<h4>Reference</h4>", "references"),
+        ("<p><strong>Previous editions of this post</strong></p>", "editions"),
+        ("<h2>Past anniversaries</h2>", "editions"),
+    ],
+)
+def test_a_section_heading_as_posts_word_it(heading, kind):
+    lines = {
+        "timeline": "<p>2017 May 4 — Fire breaks out in the grain store.</p>",
+        "references": '<p><a href="https://news.example/fire">Fire at the harbour</a>, '
+        "Example News, May 5 2017</p>",
+        "editions": "<p>Four Years Ago — The Harbour Fire (May 4 2017)</p>",
+    }
+    found = structure.recover(f"<p>The text.</p>\n{heading}\n{lines[kind]}")
+    assert found.counts()[kind] == 1
+    assert [p.text for p in found.left_in_body()] == ["The text."]
+
+
+@pytest.mark.parametrize(
+    "heading", ["<h2>The timeline nobody checked</h2>", "<h2>Sources say the store was empty</h2>"]
+)
+def test_a_heading_that_merely_mentions_a_section_is_a_heading(heading):
+    found = structure.recover(f"{heading}\n<p>2017 May 4 — The store burned.</p>")
+    assert found.timeline == [] and found.references == []
+    assert [p.kind for p in found.body] == ["heading", "paragraph"]

@@ -25,14 +25,30 @@ from timeline.text import clean_html
 
 _RELATED = re.compile(r"^\s*related(?: posts?)?\s*:\s*", re.I)
 _HREF = re.compile(r"""<a\b[^>]*\bhref\s*=\s*["']([^"']+)["'][^>]*>(.*?)</a>""", re.I | re.S)
-_SECTIONS = {
-    "timeline": "timeline",
-    "references": "references",
-    "sources": "references",
-    "earlier editions": "editions",
-    "previous editions": "editions",
-    "past editions": "editions",
-}
+# A section's heading, as posts word it (a heading or a short line of its own, case aside).
+_SECTIONS = (
+    # TIMELINE, Timeline of events, Timeline: the night of the attacks, Chronology, Key dates
+    (
+        re.compile(r"(?:the )?(?:timeline|chronology|key dates)(?:(?::| of| [—\u2013-]) .*)?"),
+        "timeline",
+    ),
+    # REFERENCES, Sources, Sources and references, Further reading, Bibliography
+    (
+        re.compile(
+            r"(?:references?|sources?(?: and references)?|notes and references"
+            r"|further reading|bibliography)"
+        ),
+        "references",
+    ),
+    # Earlier editions, Previous editions of this post, Past anniversaries
+    (
+        re.compile(
+            r"(?:earlier|previous|past) (?:(?:anniversary )?editions?|anniversaries)"
+            r"(?: of this (?:post|story|article))?"
+        ),
+        "editions",
+    ),
+)
 _DATELINE = re.compile(r"^\s*<(strong|b)>(.*?)</\1>", re.I | re.S)
 _EDITION_YEAR = re.compile(r"^\s*\(?(\d{4})\)?\s*[—\u2013:-]\s*|\s*[(—\u2013-]\s*(\d{4})\)?\.?\s*$")
 
@@ -369,7 +385,8 @@ def _describe(structure: Structure, item: tuple[str, int]) -> str:
 def _section(block) -> str:
     if block.kind not in ("heading", "paragraph") or len(block.text) > 40:
         return ""
-    return _SECTIONS.get(block.text.strip(" :").lower(), "")
+    heading = " ".join(block.text.strip(" :").lower().split())
+    return next((name for pattern, name in _SECTIONS if pattern.fullmatch(heading)), "")
 
 
 def _dateline(block) -> bool:
