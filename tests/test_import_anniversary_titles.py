@@ -87,6 +87,13 @@ class TestTheStorysDay:
         post = planned("<p><strong>May 4 2020 —</strong> A day to remember.</p>", "A day")
         assert post.event_date == datetime.date(2020, 5, 4)
 
+    @pytest.mark.parametrize("place", ["PARIS, ", "Harbourtown, ", "SAINT-DENIS, France, "])
+    def test_a_dateline_that_names_its_place_first(self, place):
+        lede = f"<p><strong>{place}November 13 2021 —</strong> Six years ago tonight.</p>"
+        post = planned(f"{lede}\n<p>The text.</p>", "Six Years Ago — The Paris Attacks")
+        assert post.lede == lede
+        assert post.event_date == datetime.date(2015, 11, 13)
+
 
 def test_a_credit_may_begin_with_a_but_an_interviews_answer_is_no_credit():
     credit = provenance.parse_provenance(

@@ -218,6 +218,30 @@ class TestBlockEditor:
         ]
         assert [p.text for p in recover(content).left_in_body()] == ["After them, the text."]
 
+    def test_a_quote_of_two_paragraphs_keeps_them_apart(self):
+        content = (
+            "<blockquote><p>Nobody slept.</p><p>Nobody spoke.<br>Not a word.</p></blockquote>\n"
+            "<p>— Ann Holt, Mayor (May 5 2017)</p>"
+        )
+        (quote,) = plan.plan(recover(content)).quotes
+        assert quote.text == "Nobody slept.\n\nNobody spoke.\nNot a word."
+        assert quote.speaker == "Ann Holt"
+
+    def test_a_short_sentence_after_a_quote_is_not_its_credit(self):
+        content = "<blockquote><p>Nobody slept.</p></blockquote>\n<p>After it.</p>"
+        assert plan.plan(recover(content)).quotes == []  # no credit: it stays in the text
+
+    def test_a_quote_without_a_credit_stays_in_the_text_with_no_paragraph_in_a_paragraph(self):
+        content = (
+            '<blockquote class="wp-block-quote"><p>Nobody slept.</p><p>Nobody spoke.</p>'
+            "</blockquote>\n<p>After it.</p>"
+        )
+        planned = plan.plan(recover(content))
+        assert planned.quotes == []
+        assert planned.body == (
+            "<blockquote><p>Nobody slept.</p><p>Nobody spoke.</p></blockquote>\n\n<p>After it.</p>"
+        )
+
     def test_a_timeline_written_as_a_table_and_a_table_in_the_text(self):
         content = (
             "<p>Intro paragraph.</p>\n"

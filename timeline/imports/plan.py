@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import html as html_lib
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -90,6 +91,9 @@ def is_url(value: str) -> bool:
     return True
 
 
+_BLOCK_TAG = re.compile(r"<(p|ul|ol|h[1-6]|blockquote|table|pre)\b", re.I)
+
+
 def _fits(**values) -> bool:
     return all(len(value or "") <= LIMITS[name] for name, value in values.items())
 
@@ -157,7 +161,8 @@ class _Planner:
         outlet = found.outlet if found and found.speaker else ""
         credit = {"speaker": speaker, "role": found.role if found else "", "outlet": outlet}
         if not speaker or not _fits(**credit, work=found.work):
-            self.body.append(f"<blockquote><p>{quote.html}</p></blockquote>")
+            inner = quote.html if _BLOCK_TAG.search(quote.html) else f"<p>{quote.html}</p>"
+            self.body.append(f"<blockquote>{inner}</blockquote>")  # no paragraph in a paragraph
             if found:
                 self.paragraph(html_lib.escape(found.written))
             return
@@ -300,9 +305,5 @@ def _dateline(html: str) -> dt.date | None:
     match = structure_module._DATELINE.match(html)
     if not match:
         return None
-    written = structure_module.html_to_text(match.group(2)).strip(" —\u2013-:,")
-    try:
-        found = dates.parse(written)
-    except dates.InvalidDate:
-        return None
-    return found.lower if found.precision == dates.Precision.DAY else None
+    found = structure_module.dateline_date(structure_module.html_to_text(match.group(2)))
+    return found.lower if found and found.precision == dates.Precision.DAY else None

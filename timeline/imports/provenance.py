@@ -46,7 +46,9 @@ class Provenance:
 
 def parse_provenance(text: str, *, strict: bool) -> Provenance | None:
     written = " ".join(text.split())
-    line = re.sub(r"^(?:—|\u2013|--?|~)\s*", "", written).rstrip(".")
+    undashed = re.sub(r"^(?:—|\u2013|--?|~)\s*", "", written)
+    dashed = undashed != written  # "— Jane Roe": a dash before it says it is a credit
+    line = undashed.rstrip(".")
     if not line or (strict and len(line) > 160):
         return None
     if match := _CREDIT.fullmatch(line):
@@ -60,7 +62,7 @@ def parse_provenance(text: str, *, strict: bool) -> Provenance | None:
         if outlet:
             return Provenance(written, speaker, work=detail, outlet=outlet, date_label=date_label)
         return Provenance(written, speaker, role=detail, date_label=date_label)
-    if (written != line or not strict) and (match := _COMMA_CREDIT.fullmatch(line)):
+    if (dashed or not strict) and (match := _COMMA_CREDIT.fullmatch(line)):
         # "— Jane Roe, Mayor of Example (2019)": led by a dash (or in a <cite>), a credit.
         speaker, detail, paren = match.group("speaker"), match.group("detail"), match.group("paren")
         sentence = strict and paren is None and written.endswith(".")
@@ -76,7 +78,7 @@ def parse_provenance(text: str, *, strict: bool) -> Provenance | None:
         outlet, date_label = split_outlet_date(match.group("paren"))
         if date_label and not outlet and (not strict or len(match.group("outlet").split()) <= 8):
             return Provenance(written, outlet=match.group("outlet"), date_label=date_label)
-    if written != line and _looks_like_name(line):
+    if dashed and _looks_like_name(line):
         return Provenance(written, speaker=line)
     if not strict:
         return Provenance(written, speaker=line)

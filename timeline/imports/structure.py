@@ -274,7 +274,7 @@ class _Reader:
         if provenance is None and following is not None and following.kind == "paragraph":
             provenance = parse_provenance(following.text, strict=True)
             consumed += provenance is not None
-        words = html_to_text(html)
+        words = _quote_text(html)
         key = re.sub(r"[\W_]+", " ", words).strip().lower()
         if key in self.quote_keys:
             index = self.quote_keys[key]
@@ -389,16 +389,36 @@ def _section(block) -> str:
     return next((name for pattern, name in _SECTIONS if pattern.fullmatch(heading)), "")
 
 
+def _quote_text(html: str) -> str:
+    """A quote's words as text, its paragraphs and line breaks kept (a blank line, a newline):
+    a quote of two paragraphs is not one run-on line."""
+    paragraphs = []
+    for paragraph in re.split(r"</p\s*>", html, flags=re.I):
+        lines = [html_to_text(line) for line in re.split(r"<br\s*/?>", paragraph, flags=re.I)]
+        if lines := [line for line in lines if line]:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
 def _dateline(block) -> bool:
     match = _DATELINE.match(block.html) if block.kind == "paragraph" else None
-    if not match:
-        return False
-    written = html_to_text(match.group(2)).strip(" —\u2013-:,")
-    try:
-        dates.parse(written)
-    except dates.InvalidDate:
-        return False
-    return True
+    return bool(match) and dateline_date(html_to_text(match.group(2))) is not None
+
+
+# A dateline's place before its date: "PARIS, November 13 2021 —", "Harbourtown, May 4 2022 —".
+_PLACE = re.compile(r"^(?:[^\d,]{2,40},\s+){1,2}(?=\S)")
+
+
+def dateline_date(written: str) -> dates.MixedDate | None:
+    """The date of a bold dateline as written (``November 13 2021 —``), after its place if it
+    names one (``PARIS, November 13 2021 —``); None when it is not a date."""
+    written = written.strip(" —\u2013-:,")
+    for candidate in (written, _PLACE.sub("", written)):
+        try:
+            return dates.parse(candidate)
+        except dates.InvalidDate:
+            continue
+    return None
 
 
 def _split_cite(html: str) -> tuple[str, Provenance | None]:
