@@ -16,7 +16,7 @@ from timeline.admin.forms import (
     TimelineEntryForm,
     UpdateForm,
 )
-from timeline.models import Status
+from timeline.models import Status, TimelineEntry
 
 TYPED = [
     ("1985 May 4", "1985-05-04"),
@@ -120,6 +120,27 @@ class TestTimelineEntryForm:
         entry = make_entry(story, "2015-11-13T21:16:00")
         html = str(TimelineEntryForm(instance=entry)["date"])
         assert 'value="2015 November 13, 21:16 CET"' in html
+
+    def test_a_label_read_in_its_context_posted_back_unchanged_keeps_its_date(self):
+        # An imported "21:40 CET" (a time on the day of the entry before it) is no date alone.
+        story = make_story(time_zone="Europe/Paris")
+        entry = make_entry(story, "2015-11-13T21:40:00")
+        TimelineEntry.objects.filter(pk=entry.pk).update(date_label="21:40 CET")
+        entry.refresh_from_db()
+        data = {"story": story.pk, "date": "21:40 CET", "text": "Corrected text."}
+        form = TimelineEntryForm(data, instance=entry)
+        assert 'value="21:40 CET"' in str(TimelineEntryForm(instance=entry)["date"])
+        assert form.is_valid(), form.errors
+        saved = form.save()
+        assert (saved.date, saved.date_label, saved.text) == (
+            "2015-11-13T21:40:00",
+            "21:40 CET",
+            "Corrected text.",
+        )
+        # Typed anew, it is read on its own, and a time alone is no date.
+        changed = TimelineEntryForm({**data, "date": "21:45 CET"}, instance=entry)
+        assert not changed.is_valid()
+        assert "date" in changed.errors
 
     def test_a_bad_date_keeps_the_typed_text_and_says_why(self):
         story = make_story()

@@ -1,5 +1,6 @@
 """The WordPress import's reading half: structure recovered from both editors' markup."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -347,3 +348,18 @@ class TestPasteAList:
         assert (span.label, span.text) == ("1999\u20132000", "A span — with a dash")
         assert isinstance(unread, lines.UnreadLine)
         assert unread.text == "no date"
+
+    def test_a_time_alone_is_on_the_day_of_the_line_before(self):
+        found = lines.parse_list(
+            "2015 November 13, 21:16 CET — The first explosion.\n"
+            "21:20 CET — The second.\n9:45pm — Later.\n2015 — A year.\n22:00 — No day."
+        )
+        first, second, later, year, unread = found
+        assert (second.label, second.date.lower, second.date.time) == (
+            "21:20 CET",
+            first.date.lower,
+            dt.time(21, 20),
+        )
+        assert (later.label, later.date.time) == ("9:45pm", dt.time(21, 45))
+        assert year.label == "2015"
+        assert isinstance(unread, lines.UnreadLine)  # after a year: no day to put it on

@@ -161,3 +161,22 @@ def test_the_per_post_path_joins_the_story_as_the_bulk_path_does(tmp_path):
     for item in wxr.read(export(tmp_path)):
         imports.import_post(item)
     check_one_story_per_event()
+
+
+def test_a_time_of_day_alone_is_on_the_day_of_the_line_before(tmp_path):
+    timed = {
+        1: ("The Harbour Fire", "harbour-fire", 2018, "A year ago today the grain store burned.",
+            ["2017 May 4, 21:16 CET — Fire breaks out in the grain store on the east quay.",
+             "21:40 CET — The first crews arrive.", "23:05 — The roof falls in."]),
+    }  # fmt: skip
+    run(export(tmp_path, timed))
+    story = Story.objects.get()
+    entries = list(story.timeline_entries.order_by("date_lower", "pk"))
+    assert [(e.date_label, e.date) for e in entries] == [
+        ("2017 May 4, 21:16 CET", entries[0].date),
+        ("21:40 CET", entries[1].date),
+        ("23:05", entries[2].date),
+    ]
+    assert all(e.date_lower.isoformat() == "2017-05-04" for e in entries)
+    page = Client().get(story.get_absolute_url()).content.decode()
+    assert ">21:40 CET</time>" in page and ">23:05</time>" in page

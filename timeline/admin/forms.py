@@ -71,8 +71,12 @@ class MixedDateField(forms.CharField):
         kwargs.setdefault("help_text", DATE_HELP)
         super().__init__(**kwargs)
         self.time_zone = time_zone
-        # Set by KeepsDateLabels: the form shows text as written, never rewritten.
+        # Set by KeepsDateLabels: the form shows text as written, never rewritten, and the
+        # stored row's label posted back unchanged keeps its stored date (a label read in its
+        # context, such as an imported "21:40 CET" on the day of the entry before, is not a
+        # date on its own).
         self.as_written = False
+        self.kept = {}
 
     def has_changed(self, initial, data):
         if self.as_written:
@@ -85,6 +89,8 @@ class MixedDateField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return ""
+        if value.strip() in self.kept:
+            return self.kept[value.strip()]
         self.run_validators(value)  # the length limit is on what was typed, kept as the label
         try:
             return dates.parse(value).edtf
@@ -126,6 +132,8 @@ class KeepsDateLabels:
             if stored := self.initial.get(name):
                 written = getattr(self.instance, label, "")
                 self.initial[name] = written or field_house_style(stored, field.time_zone)
+                if written:
+                    field.kept = {written.strip(): stored}
 
     def clean(self):
         cleaned = super().clean()

@@ -76,14 +76,43 @@ def parse_dated_line(line: str) -> DatedLine | None:
     return None
 
 
+# A time of day alone ("21:20 CET — …", "9:45pm — …"): on the day the line before named.
+_TIME_ONLY = re.compile(
+    r"(?P<label>\d{1,2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,5})?)"
+    r"\s*(?:—|\u2013|-{1,2}|:)\s+(?P<text>\S.*)",
+    re.I,
+)
+
+
+def parse_timed_line(line: str, day: dates.MixedDate | None) -> DatedLine | None:
+    """
+    ``21:20 CET — text`` after a line dated to the day (``2015 November 13, 21:16 CET — …``):
+    an entry at that time on that day, its label the time as written. None otherwise.
+    """
+    if day is None or day.precision != dates.Precision.DAY:
+        return None
+    match = _TIME_ONLY.fullmatch(" ".join(line.split()))
+    if not match or not re.search(r":|[ap]\.?m", match["label"], re.I):
+        return None  # "21 — …" is no time of day
+    on = day.lower
+    try:
+        parsed = dates.parse(f"{on.year} {on:%B} {on.day}, {match['label']}")
+    except dates.InvalidDate:
+        return None
+    return DatedLine(label=match["label"], date=parsed, text=match["text"])
+
+
 def parse_list(text: str) -> list[DatedLine | UnreadLine]:
-    """Every non-blank line of a pasted list, read as ``date — text``, in order."""
+    """Every non-blank line of a pasted list, read as ``date — text`` (or a time of day on the
+    day of the line before), in order."""
     found: list[DatedLine | UnreadLine] = []
+    day = None
     for raw in text.splitlines():
         line = " ".join(raw.split())
         if not line:
             continue
-        dated = parse_dated_line(line)
+        dated = parse_dated_line(line) or parse_timed_line(line, day)
+        day = dated.date if dated else day
         found.append(dated or UnreadLine(line, "The line does not start with a date and a dash."))
     return found
 

@@ -346,7 +346,9 @@ class _Reader:
                 self.add("reference", self.structure.references, reference)
             elif self.section == "editions":
                 self.add("edition", self.structure.editions, _edition(text, link))
-            elif dated := lines.parse_dated_line(text):
+            elif dated := lines.parse_dated_line(text) or lines.parse_timed_line(
+                text, self.structure.timeline[-1].date if self.structure.timeline else None
+            ):
                 entry = Entry(dated.label, dated.date, _after_label(line, dated.label))
                 self.add("entry", self.structure.timeline, entry)
             else:
