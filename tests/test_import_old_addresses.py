@@ -2,7 +2,8 @@
 After the move, readers' old WordPress links still work: a post's old address, with or
 without its trailing slash, is a permanent redirect to its article once that is published;
 WordPress's category and tag archives go to ours; everything else stays a 404, and a page of
-ours always wins over an old address.
+ours always wins over an old address. And what a post's editors wrote beside its text, its
+excerpt, comes along as the article's summary.
 """
 
 import importlib
@@ -23,7 +24,7 @@ ITEM = """<item><title>{title}</title><link>{link}</link><dc:creator>ed</dc:crea
 <content:encoded><![CDATA[<p>{title}: what the harbour remembers.</p>]]></content:encoded>
 <wp:post_id>{wp_id}</wp:post_id><wp:post_date_gmt>2021-05-04 08:00:00</wp:post_date_gmt>
 <wp:post_name>{slug}</wp:post_name><wp:status>{status}</wp:status>
-<wp:post_type>post</wp:post_type>
+<wp:post_type>post</wp:post_type>{excerpt}
 <category domain="category" nicename="harbour-life"><![CDATA[Harbour life]]></category>
 <category domain="post_tag" nicename="cranes"><![CDATA[Cranes]]></category>
 </item>"""
@@ -53,9 +54,19 @@ POSTS = [
 ]
 
 
-def export(tmp_path, posts=POSTS):
+def export(tmp_path, posts=POSTS, excerpts=None):
+    excerpts = excerpts or {}
     items = "\n".join(
-        ITEM.format(wp_id=wp_id, title=title, link=link, slug=slug, status=status)
+        ITEM.format(
+            wp_id=wp_id,
+            title=title,
+            link=link,
+            slug=slug,
+            status=status,
+            excerpt=f"<excerpt:encoded><![CDATA[{excerpts[wp_id]}]]></excerpt:encoded>"
+            if wp_id in excerpts
+            else "",
+        )
         for wp_id, title, link, slug, status in posts
     )
     path = tmp_path / "export.xml"
@@ -159,3 +170,25 @@ def test_posts_imported_before_get_their_path_from_their_link(tmp_path):
         13: "",
         14: "/search",
     }
+
+
+def test_a_posts_excerpt_is_its_articles_summary_and_an_old_digest_stays(tmp_path):
+    run(export(tmp_path))
+    before = dict(ImportedPost.objects.values_list("wp_id", "digest"))
+    excerpts = {
+        10: "<p>The harbour&#8217;s <em>longest</em> day, told hour by hour.</p>",
+        11: "A café by the crane. " * 30,
+    }
+    run(export(tmp_path, excerpts=excerpts))
+    after = dict(ImportedPost.objects.values_list("wp_id", "digest"))
+    # Posts without an excerpt keep their digest (nothing to re-import); the others change.
+    assert [wp_id for wp_id in before if before[wp_id] != after[wp_id]] == [10, 11]
+    harbour, cafe = article(10), article(11)
+    assert harbour.summary == "The harbour\u2019s longest day, told hour by hour."
+    assert len(cafe.summary) <= 300 and cafe.summary.endswith("\u2026")
+    page = Client().get(harbour.get_absolute_url()).content.decode()
+    assert (
+        '<meta name="description" content="The harbour\u2019s longest day, told hour by hour.">'
+        in page
+    )
+    assert article(12).summary == ""

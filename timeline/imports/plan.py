@@ -70,7 +70,9 @@ def digest(item: wxr.Item, placements: pictures.Placements = pictures.NONE) -> s
     library it would show count too: imported first without them, a post is imported again
     once they are brought in."""
     values = dataclasses.astuple(item)
-    if item.thumbnail_id is None:  # as before featured images were read: unchanged posts stay so
+    if not item.excerpt:  # as before excerpts were read: unchanged posts stay unchanged
+        values = values[:-1]
+    if item.thumbnail_id is None and not item.excerpt:  # as before featured images were read
         values = values[:-1]
     if placed := placements.placed(item.content, item.thumbnail_id):
         values += (placed,)

@@ -19,6 +19,8 @@ import re
 
 from lxml import etree
 
+from timeline import text as text_module
+
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 
 _WP_NAMESPACE = re.compile(r"^http://wordpress\.org/export/1\.\d+/$")
@@ -68,6 +70,7 @@ class Item:
     tags: tuple[Term, ...] = ()
     comments: tuple[Comment, ...] = ()
     thumbnail_id: int | None = None  # its featured image: an Attachment's wp_id
+    excerpt: str = ""  # the summary its editors wrote (Excerpt), as plain text
 
 
 @dataclasses.dataclass(frozen=True)
@@ -242,7 +245,15 @@ def _item(element, wp: str, site: str, authors: dict[str, str]) -> Item:
         tags=tuple(tags),
         comments=tuple(_comments(element, wp)),
         thumbnail_id=_int(_meta(element, wp).get("_thumbnail_id", "")),
+        excerpt=" ".join(text_module.html_to_text(_excerpt(element)).split()),
     )
+
+
+def _excerpt(element) -> str:
+    """The excerpt's text (its namespace carries the export's version: found by its name)."""
+    found = next((child for child in element if child.tag.endswith("}encoded")
+                  and "excerpt" in child.tag), None)  # fmt: skip
+    return (found.text or "").strip() if found is not None else ""
 
 
 def _meta(element, wp: str) -> dict[str, str]:
@@ -256,13 +267,11 @@ def _attachment(element, wp: str, site: str, authors: dict[str, str]) -> Attachm
     wp_id = _int(_text(element, f"{{{wp}}}post_id"))
     if wp_id is None:
         raise WXRError("An attachment in the file has no numeric wp:post_id.")
-    excerpt = next((child for child in element if child.tag.endswith("}encoded")
-                    and "excerpt" in child.tag), None)  # fmt: skip
     return Attachment(
         wp_id=wp_id,
         url=_text(element, f"{{{wp}}}attachment_url"),
         title=_plain(element, "title"),
-        caption=html.unescape((excerpt.text or "").strip()) if excerpt is not None else "",
+        caption=html.unescape(_excerpt(element)),
         alt=html.unescape(_meta(element, wp).get("_wp_attachment_image_alt", "")),
     )
 

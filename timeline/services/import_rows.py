@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from timeline import body_anchors, dates, embeds
 from timeline.imports import pictures, structure, wxr
@@ -76,6 +77,12 @@ def same_stories(stories):
 def entry_key(edtf: str, text: str) -> tuple:
     """A timeline line each post about the story repeats is one entry: same date, same words."""
     return (edtf, " ".join(text.split()).casefold())
+
+
+def summary(item: wxr.Item) -> str:
+    """The post's excerpt as the article's summary (cards, share previews, search results),
+    cut at a word to the field's 300 characters."""
+    return Truncator(item.excerpt).chars(Article._meta.get_field("summary").max_length)
 
 
 def link_path(url: str) -> str:
@@ -202,6 +209,7 @@ def build(
         story=story,
         title=item.title[:300] or item.slug,
         byline=item.author[:200],
+        summary=summary(item),
         lede=planned.lede,
         body=planned.body,
         status=Status.PUBLISHED if published else Status.DRAFT,

@@ -161,6 +161,7 @@ def _article(item, planned, story, record, user, lead_image_id=None):
         "story": story,
         "title": item.title[:300] or item.slug,
         "byline": item.author[:200],
+        "summary": import_rows.summary(item),
         "lede": planned.lede,
         "body": planned.body,
         "status": Status.PUBLISHED if published else Status.DRAFT,
