@@ -42,3 +42,24 @@ def setup():
     logging.disable(logging.CRITICAL)  # a line per request would drown the figures
     setup_test_environment()
     call_command("migrate", verbosity=0)
+
+
+def on_bench_data(fragments: str):
+    """
+    Django in this process as bench/run.py's servers run it (bench.settings; BENCH_FRAGMENTS
+    as given unless the environment sets it: "0" the fragment cache off), on the database
+    DATABASE_URL names, read only; static files from the finders, logs quiet.
+    """
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ.setdefault("BENCH_FRAGMENTS", fragments)
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    os.environ.setdefault("LOG_REQUESTS", "0")
+    os.environ.setdefault("TESTING", "1")  # static files from the finders: no collectstatic
+
+    import django
+
+    django.setup()

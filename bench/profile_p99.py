@@ -28,21 +28,10 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-os.environ.setdefault("BENCH_FRAGMENTS", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("LOG_LEVEL", "ERROR")
-os.environ.setdefault("LOG_REQUESTS", "0")
-os.environ.setdefault("TESTING", "1")  # static files from the finders: no collectstatic needed
+import _django
 
-import django
-
-django.setup()
+_django.on_bench_data(fragments="0")
 
 from django.core.cache import cache  # noqa: E402
 from django.db import connection, transaction  # noqa: E402

@@ -18,23 +18,11 @@ many requests per second, less what the bare request itself costs.
 import argparse
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-os.environ.setdefault("BENCH_FRAGMENTS", "1")
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("LOG_LEVEL", "ERROR")
-os.environ.setdefault("LOG_REQUESTS", "0")
-os.environ.setdefault("TESTING", "1")
+import _django
 
-import django
-
-django.setup()
+_django.on_bench_data(fragments="1")
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
@@ -43,7 +31,7 @@ from django.template.loader import get_template  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 
 from timeline import selectors  # noqa: E402
-from timeline.site import people, structured_data  # noqa: E402
+from timeline.site import views  # noqa: E402
 
 
 def cpu_ms(work, runs):
@@ -80,17 +68,7 @@ def main():
         ),
     }
     page = selectors.article_page(slug=args.slug)
-    card = structured_data.share_card(page)
-    byline = people.byline(page.article, page.credits)
-    context = {
-        "page": page,
-        "article": page.article,
-        "byline": byline,
-        "poll_seconds": 60,
-        "canonical_url": "https://example.invalid" + page.article.get_absolute_url(),
-        "structured_data": structured_data.article_graph(page, card=card, byline=byline),
-        "share_image": card,
-    }
+    context = views.article_context(page)  # as the view builds it
     request = RequestFactory().get(path)
     request.user = AnonymousUser()
     template = get_template("timeline/article_detail.html")

@@ -7,13 +7,12 @@ excerpt, comes along as the article's summary.
 """
 
 import importlib
-from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.test import Client
 
+from tests.wordpress import run, write_export
 from timeline import services
 from timeline.models import Article, ImportedPost
 from timeline.services.import_rows import link_path
@@ -29,14 +28,6 @@ ITEM = """<item><title>{title}</title><link>{link}</link><dc:creator>ed</dc:crea
 <category domain="post_tag" nicename="cranes"><![CDATA[Cranes]]></category>
 </item>"""
 
-EXPORT = """<?xml version="1.0" encoding="UTF-8" ?>
-<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
- xmlns:content="http://purl.org/rss/1.0/modules/content/"
- xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
-<channel><title>Harbour</title><link>https://harbour.example</link>
-<wp:wxr_version>1.2</wp:wxr_version>
-{items}
-</channel></rss>"""
 
 POSTS = [
     # (wp id, title, link, slug, status)
@@ -56,7 +47,7 @@ POSTS = [
 
 def export(tmp_path, posts=POSTS, excerpts=None):
     excerpts = excerpts or {}
-    items = "\n".join(
+    items = [
         ITEM.format(
             wp_id=wp_id,
             title=title,
@@ -68,14 +59,8 @@ def export(tmp_path, posts=POSTS, excerpts=None):
             else "",
         )
         for wp_id, title, link, slug, status in posts
-    )
-    path = tmp_path / "export.xml"
-    path.write_text(EXPORT.format(items=items), encoding="utf-8")
-    return path
-
-
-def run(path):
-    call_command("import_wordpress", str(path), stdout=StringIO())
+    ]
+    return write_export(tmp_path / "export.xml", items)
 
 
 def article(wp_id):

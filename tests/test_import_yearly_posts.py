@@ -6,12 +6,10 @@ on this day shows the event once, not once per post. Whether the posts come in o
 by one, or again, the result is the same.
 """
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
+from tests.wordpress import run, write_export
 from timeline.imports import wxr
 from timeline.models import Article, ImportedPost, Story, TimelineEntry
 from timeline.services import imports
@@ -29,14 +27,6 @@ POST = """<item><title>{title}</title><link>https://harbour.example/{slug}/</lin
 <wp:post_type>post</wp:post_type>
 </item>"""
 
-EXPORT = """<?xml version="1.0" encoding="UTF-8" ?>
-<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
- xmlns:content="http://purl.org/rss/1.0/modules/content/"
- xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
-<channel><title>Harbour</title><link>https://harbour.example</link>
-<wp:wxr_version>1.2</wp:wxr_version>
-{items}
-</channel></rss>"""
 
 FIRE = "2017 May 4 — Fire breaks out in the grain store on the east quay."
 CREWS = "2017 May 5 — Crews from three towns bring the fire under control."
@@ -62,20 +52,11 @@ POSTS = {
 
 
 def export(tmp_path, posts=POSTS, name="export.xml"):
-    items = "\n".join(
+    return write_export(tmp_path / name, [
         POST.format(wp_id=wp_id, title=title, slug=slug, year=year, lede=lede,
                     timeline="\n".join(lines))
         for wp_id, (title, slug, year, lede, lines) in posts.items()
-    )  # fmt: skip
-    path = tmp_path / name
-    path.write_text(EXPORT.format(items=items), encoding="utf-8")
-    return path
-
-
-def run(path, *args):
-    out = StringIO()
-    call_command("import_wordpress", str(path), *args, stdout=out)
-    return out.getvalue()
+    ])  # fmt: skip
 
 
 def fire_story():

@@ -25,21 +25,26 @@ from timeline.site.pagination import BoundedPaginator, get_page_or_404, page_num
 ARTICLES_PER_PAGE = 20
 
 
-def article_detail(request, slug):
-    """The article; staff also see it unpublished (a preview, with its pending updates)."""
-    page = selectors.article_page(slug=slug, preview=permissions.can_preview(request.user))
+def article_context(page, canonical=None):
+    """What templates/timeline/article_detail.html draws an article page (or an edition's)
+    from; `canonical`: the address search engines are pointed to (the article's own)."""
     card = structured_data.share_card(page)
     byline = people.byline(page.article, page.credits)
-    context = {
+    return {
         "page": page,
         "article": page.article,
         "byline": byline,
         "poll_seconds": people.poll_seconds(),
-        "canonical_url": settings.SITE_URL + page.article.get_absolute_url(),
+        "canonical_url": settings.SITE_URL + (canonical or page.article.get_absolute_url()),
         "structured_data": structured_data.article_graph(page, card=card, byline=byline),
         "share_image": card,
     }
-    response = render(request, "timeline/article_detail.html", context)
+
+
+def article_detail(request, slug):
+    """The article; staff also see it unpublished (a preview, with its pending updates)."""
+    page = selectors.article_page(slug=slug, preview=permissions.can_preview(request.user))
+    response = render(request, "timeline/article_detail.html", article_context(page))
     keys.for_article_page(request, page)
     if page.preview:
         # A staff copy may hold unpublished text: no shared or browser cache may keep it.
@@ -59,19 +64,9 @@ def edition_detail(request, slug, key):
         keys.add(request, keys.article(record.article_id))
         return render(request, "timeline/edition_record.html", context)
     page = selectors.edition_snapshot(slug=slug, key=key)
-    card = structured_data.share_card(page)
-    byline = people.byline(page.article, page.credits)
-    context = {
-        "page": page,
-        "article": page.article,
-        "byline": byline,
-        "poll_seconds": people.poll_seconds(),
-        "canonical_url": settings.SITE_URL + page.snapshot.article.get_absolute_url(),
-        "structured_data": structured_data.article_graph(page, card=card, byline=byline),
-        "share_image": card,
-    }
     keys.for_article_page(request, page)
-    return render(request, "timeline/article_detail.html", context)
+    canonical = page.snapshot.article.get_absolute_url()  # the living article, as it is now
+    return render(request, "timeline/article_detail.html", article_context(page, canonical))
 
 
 def story_detail(request, slug):
