@@ -9,20 +9,25 @@ are plain text on our pages: WordPress's HTML is reduced to its text.
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
-from timeline.text import html_to_text
+from timeline.text import text_with_breaks
 
 
 def import_comments(article, comments):
     """Add the approved comments not yet on `article`; returns how many were added."""
-    have = set(article.comments.values_list("name", "body", "created_at"))
+    # Compared with their spacing aside: imported before, a comment's lines ran together.
+    have = {
+        (name, " ".join(body.split()), created)
+        for name, body, created in article.comments.values_list("name", "body", "created_at")
+    }
     added = []
     for found in comments:
         name = (found.author or "Anonymous")[:80]
-        body = html_to_text(found.text.replace("\n", "<br>")) if "<" in found.text else found.text
+        body = text_with_breaks(found.text)  # paragraphs and line breaks kept, tags dropped
         created = found.date or article.published_at or timezone.now()
-        if (name, body, created) in have or not body.strip():
+        key = (name, " ".join(body.split()), created)
+        if key in have or not body.strip():
             continue
-        have.add((name, body, created))
+        have.add(key)
         added.append(
             Comment(
                 article=article,

@@ -115,6 +115,33 @@ class TestRecords:
         assert [c.name for c in comments] == ["Nadia", "Omar"]
         assert all(c.email == "" and c.status == "approved" for c in comments)
 
+    def test_a_comments_paragraphs_and_line_breaks_are_kept_and_a_reimport_adds_none(
+        self, tmp_path
+    ):
+        text = (FIXTURES / "block_editor.xml").read_text(encoding="utf-8")
+        shaped = tmp_path / "shaped.xml"
+        shaped.write_text(
+            text.replace(
+                "Thank you for remembering them.",
+                "<p>Thank you for remembering them.</p><p>I was there.<br>I still am.</p>",
+            ),
+            encoding="utf-8",
+        )
+        call_command("import_wordpress", str(shaped), stdout=StringIO())
+        nadia = Comment.objects.get(article__slug="paris-attacks", name="Nadia")
+        assert nadia.body == "Thank you for remembering them.\n\nI was there.\nI still am."
+        page = Client().get(nadia.article.get_absolute_url()).content.decode()
+        assert "<p>Thank you for remembering them.</p>" in page
+        assert "<p>I was there.<br>I still am.</p>" in page
+        # Imported before with its lines run together: the post changed, the comment is not
+        # added a second time.
+        Comment.objects.filter(pk=nadia.pk).update(
+            body="Thank you for remembering them. I was there. I still am."
+        )
+        ImportedPost.objects.update(digest="")
+        call_command("import_wordpress", str(shaped), stdout=StringIO())
+        assert Comment.objects.filter(article__slug="paris-attacks", name="Nadia").count() == 1
+
     def test_related_post_in_the_same_file_points_at_it(self, tmp_path):
         # Paris links to Chernobyl, which comes later in the file; the other link stays out.
         text = (FIXTURES / "block_editor.xml").read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from timeline.models import (
     Update,
     validate_time_zone,
 )
-from timeline.text import render_markdown
+from timeline.text import render_markdown, text_with_breaks
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +96,13 @@ class TestDerivedFields:
         assert '<th scope="col">Year</th>' in html
         assert '<td>2019</td><td colspan="2">1,200</td>' in html
         assert not any(word in html for word in ("onclick", "style", "class="))
+
+    def test_text_with_breaks_keeps_paragraphs_and_line_breaks(self):
+        assert text_with_breaks("<p>One &amp; <em>two</em>.</p><p>Three<br/>four</p>") == (
+            "One & two.\n\nThree\nfour"
+        )
+        assert text_with_breaks("Plain\r\n\r\ntext\nhere  ") == "Plain\n\ntext\nhere"
+        assert text_with_breaks("<p> </p>") == ""
 
     def test_javascript_links_lose_their_href(self):
         assert "javascript:" not in render_markdown("[x](javascript:alert(1))")

@@ -111,6 +111,20 @@ def render_inline(text: str) -> str:
     return html
 
 
+def text_with_breaks(html: str) -> str:
+    """
+    HTML (or plain text) as plain text that keeps its shape for Django's ``linebreaks``: a
+    blank line between paragraphs (``</p>`` or a blank line), a newline for a line break
+    (``<br>`` or a newline); everything else as html_to_text reads it.
+    """
+    paragraphs = []
+    for paragraph in re.split(r"</p\s*>|\n\s*\n", (html or "").replace("\r\n", "\n"), flags=re.I):
+        lines = [html_to_text(line) for line in re.split(r"<br\s*/?>|\n", paragraph, flags=re.I)]
+        if lines := [line for line in lines if line]:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
 def html_to_text(value: str) -> str:
     """Sanitised HTML to plain text (entities decoded), for meta tags, feeds, JSON-LD, snippets."""
     return " ".join(html_lib.unescape(strip_tags(value or "")).split())

@@ -21,7 +21,7 @@ from timeline.imports import lines, markers
 from timeline.imports.blocks import html_to_text
 from timeline.imports.provenance import Provenance, parse_provenance
 from timeline.imports.titles import is_edition_title
-from timeline.text import clean_html
+from timeline.text import clean_html, text_with_breaks
 
 _RELATED = re.compile(r"^\s*related(?: posts?)?\s*:\s*", re.I)
 _HREF = re.compile(r"""<a\b[^>]*\bhref\s*=\s*["']([^"']+)["'][^>]*>(.*?)</a>""", re.I | re.S)
@@ -274,7 +274,7 @@ class _Reader:
         if provenance is None and following is not None and following.kind == "paragraph":
             provenance = parse_provenance(following.text, strict=True)
             consumed += provenance is not None
-        words = _quote_text(html)
+        words = text_with_breaks(html)  # its paragraphs and line breaks kept
         key = re.sub(r"[\W_]+", " ", words).strip().lower()
         if key in self.quote_keys:
             index = self.quote_keys[key]
@@ -389,17 +389,6 @@ def _section(block) -> str:
         return ""
     heading = " ".join(block.text.strip(" :").lower().split())
     return next((name for pattern, name in _SECTIONS if pattern.fullmatch(heading)), "")
-
-
-def _quote_text(html: str) -> str:
-    """A quote's words as text, its paragraphs and line breaks kept (a blank line, a newline):
-    a quote of two paragraphs is not one run-on line."""
-    paragraphs = []
-    for paragraph in re.split(r"</p\s*>", html, flags=re.I):
-        lines = [html_to_text(line) for line in re.split(r"<br\s*/?>", paragraph, flags=re.I)]
-        if lines := [line for line in lines if line]:
-            paragraphs.append("\n".join(lines))
-    return "\n\n".join(paragraphs)
 
 
 def _dateline(block) -> bool:
