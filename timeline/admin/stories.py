@@ -1,10 +1,12 @@
 """Stories with their timeline entries, timeline entries on their own, quotes, categories, tags."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 
-from timeline import dates
+from timeline import dates, services
 from timeline.admin.common import HistoryAdmin, TextInputs
 from timeline.admin.forms import QuoteForm, StoryForm, TimelineEntryForm, TimelineEntryFormSet
 from timeline.admin.paste import PasteAList
@@ -59,6 +61,40 @@ class StoryAdmin(PasteAList, QuietRowsAdmin, RevisionsAdmin, HistoryAdmin):
         ("History", {"fields": ["change_reason"]}),
     ]
     inlines = [TimelineEntryInline]
+    actions = ["merge_stories"]
+
+    @admin.action(description="Merge the selected stories", permissions=["change", "delete"])
+    def merge_stories(self, request, queryset):
+        """Asks which story to keep (the oldest by default), then services.merge_stories."""
+        chosen = list(
+            queryset.annotate(
+                article_count=Count("articles", distinct=True),
+                entry_count=Count("timeline_entries", distinct=True),
+            ).order_by("pk")
+        )
+        if len(chosen) < 2:
+            self.message_user(request, "Choose two stories or more to merge.", messages.WARNING)
+            return None
+        keep = next((s for s in chosen if str(s.pk) == request.POST.get("into")), None)
+        if request.POST.get("post") != "yes" or keep is None:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Merge stories",
+                "opts": self.model._meta,
+                "stories": chosen,
+                "keep": chosen[0],
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/timeline/story/merge.html", context)
+        done = services.merge_stories(into=keep, others=chosen, user=request.user)
+        self.message_user(
+            request,
+            f"Merged {done['stories']} stor{'y' if done['stories'] == 1 else 'ies'} into "
+            f"“{keep.title}”: {done['articles']} articles and {done['entries']} timeline entries"
+            f" moved, {done['repeats']} repeated entries dropped.",
+            messages.SUCCESS,
+        )
+        return None
 
 
 @admin.register(TimelineEntry)

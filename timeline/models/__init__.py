@@ -30,7 +30,7 @@ from timeline.models.common import (  # noqa: I001
     validate_title_pattern,
 )
 from timeline.models.taxonomy import Category, Tag
-from timeline.models.stories import Story
+from timeline.models.stories import Story, StoryAlias
 from timeline.models.articles import (
     ANCHOR_ATTEMPTS,
     Article,
@@ -86,6 +86,7 @@ __all__ = [
     "SiteSettings",
     "Status",
     "Story",
+    "StoryAlias",
     "Tag",
     "TimelineEntry",
     "TimelineEntryQuerySet",

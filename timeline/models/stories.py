@@ -107,3 +107,20 @@ class Story(models.Model):
             pattern=self.title_pattern,
             milestones=self.milestone_patterns,
         )
+
+
+class StoryAlias(models.Model):
+    """
+    The address of a story merged into another (services.merge_stories): readers' links to
+    /stories/<slug>/… are sent on to the story it joined (timeline.site.old_addresses).
+    """
+
+    slug = models.SlugField(max_length=200, unique=True)
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="aliases")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "story aliases"
+
+    def __str__(self):
+        return f"{self.slug} → {self.story}"

@@ -49,13 +49,15 @@ from timeline.services.editions import (
     prepare_anniversary_edition,
 )
 from timeline.services.restores import RestoreReport, recover, restore
+from timeline.services.stories import merge_stories
 
 __all__ = [
     "RestoreReport", "add_embed", "add_reference", "add_related_link", "add_timeline_entry",
     "add_update", "approve_edition", "create_article", "create_category", "create_quote",
     "create_story", "create_tag", "create_timeline_entry", "create_update", "cut_manual_edition",
-    "flag_overdue", "make_edition_live", "place_quote", "prepare_anniversary_edition",
-    "publish_article", "publish_due_item", "publish_update", "recover",
+    "flag_overdue", "make_edition_live", "merge_stories", "place_quote",
+    "prepare_anniversary_edition", "publish_article", "publish_due_item", "publish_update",
+    "recover",
     "replay_anniversary_edition", "replay_original_edition", "restore", "save_changes",
     "save_edited",
     "schedule_article", "set_categories", "set_tags", "unpublish_article", "unpublish_update",

@@ -41,14 +41,8 @@ from timeline.models import (
     TimelineEntry,
     Update,
 )
-from timeline.services.import_rows import (
-    REASON,
-    entry_key,
-    link_key,
-    link_path,
-    same_stories,
-    story_key,
-)
+from timeline.services.import_rows import REASON, link_key, link_path, same_stories, story_key
+from timeline.services.stories import entry_key
 from timeline.typed_text import clean_text_fields
 
 SIZE = 500  # rows per INSERT statement (every backend's parameter limit holds)

@@ -74,11 +74,6 @@ def same_stories(stories):
     )
 
 
-def entry_key(edtf: str, text: str) -> tuple:
-    """A timeline line each post about the story repeats is one entry: same date, same words."""
-    return (edtf, " ".join(text.split()).casefold())
-
-
 def summary(item: wxr.Item) -> str:
     """The post's excerpt as the article's summary (cards, share previews, search results),
     cut at a word to the field's 300 characters."""

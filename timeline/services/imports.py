@@ -38,7 +38,7 @@ from timeline.models import (
     Story,
     Tag,
 )
-from timeline.services import content, import_batch, import_pipeline, import_rows
+from timeline.services import content, import_batch, import_pipeline, import_rows, stories
 from timeline.services.base import save
 from timeline.services.editions import free_edition_key
 
@@ -326,10 +326,10 @@ def _entries(story, planned, user, article):
     if ImportedPost.objects.filter(story=story).exclude(article=article).exists():
         # Another post's story too (or this post's, joined by another): its lines are added
         # to the story's, never rewritten, and a line the story has already is not repeated.
-        told = {import_rows.entry_key(e.date, e.text) for e in existing}
+        told = {stories.entry_key(e.date, e.text) for e in existing}
         for values in wanted:
-            if import_rows.entry_key(values["edtf"], values["text"]) not in told:
-                told.add(import_rows.entry_key(values["edtf"], values["text"]))
+            if stories.entry_key(values["edtf"], values["text"]) not in told:
+                told.add(stories.entry_key(values["edtf"], values["text"]))
                 create(values)
         return
     have = [
