@@ -35,7 +35,7 @@ def lines(story):
 
 
 def test_the_kept_story_gets_the_others_articles_and_lines_once(two):
-    kept, again, first, second = two
+    kept, again, _first, second = two
     done = services.merge_stories(into=kept, others=[kept, again])
     assert done == {"stories": 1, "articles": 1, "entries": 1, "repeats": 1}
     assert not Story.objects.filter(pk=again.pk).exists()
@@ -76,7 +76,7 @@ def test_readers_links_to_a_merged_story_lead_to_the_story_kept(two):
 
 
 def test_an_editor_chooses_the_story_to_keep_then_merges(two, client):
-    kept, again, _first, second = two
+    kept, again, _first, _second = two
     client.force_login(make_role_user("Editor"))
     url = reverse("admin:timeline_story_changelist")
     chosen = {"action": "merge_stories", "_selected_action": [kept.pk, again.pk]}

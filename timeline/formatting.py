@@ -8,6 +8,7 @@ Everything returned is plain text: the template or the caller escapes it.
 """
 
 import datetime as dt
+import functools
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -19,9 +20,9 @@ from timeline.models import UpdateKind
 from timeline.text import html_to_text as plain_text
 
 __all__ = [
-    "as_written", "day_date", "entry_date", "event_moment", "event_zone", "house_date",
-    "iso_date", "join_names", "machine_date", "plain_text", "provenance", "reference_date",
-    "safe_url", "update_date", "update_label", "update_machine_date",
+    "as_written", "day_date", "entry_date", "entry_date_alone", "event_moment", "event_zone",
+    "house_date", "iso_date", "join_names", "machine_date", "plain_text", "provenance",
+    "reference_date", "safe_url", "update_date", "update_label", "update_machine_date",
 ]  # fmt: skip
 
 UPDATE_LABELS = {
@@ -61,6 +62,26 @@ def as_written(label, value, tz=None):
 def entry_date(entry):
     """A timeline entry's date as shown (its times carry the story's zone in house style)."""
     return as_written(entry.date_label, entry.date, entry.story.time_zone)
+
+
+def entry_date_alone(entry):
+    """
+    entry_date where the entries around it may not be shown (on this day, a filtered
+    timeline): a label that reads as a date only after the line before it (an imported
+    ``21:40 CET`` on the day of the entry before) gives way to the full date.
+    """
+    if entry.date_label and not _stands_alone(entry.date_label):
+        return house_date(entry.date, entry.story.time_zone)
+    return entry_date(entry)
+
+
+@functools.lru_cache(maxsize=4096)
+def _stands_alone(label):
+    try:
+        dates.parse(label)
+    except dates.InvalidDate:
+        return False
+    return True
 
 
 def reference_date(reference):

@@ -13,9 +13,9 @@ from timeline.site import structured_data
 register = template.Library()
 
 for _name in (
-    "day_date", "entry_date", "event_moment", "event_zone", "house_date", "iso_date",
-    "join_names", "machine_date", "plain_text", "provenance", "reference_date", "safe_url",
-    "update_date", "update_label", "update_machine_date",
+    "day_date", "entry_date", "entry_date_alone", "event_moment", "event_zone", "house_date",
+    "iso_date", "join_names", "machine_date", "plain_text", "provenance", "reference_date",
+    "safe_url", "update_date", "update_label", "update_machine_date",
 ):  # fmt: skip
     register.filter(_name, getattr(formatting, _name))
 
