@@ -219,6 +219,27 @@ class TestBlockEditor:
         ]
         assert [p.text for p in recover(content).left_in_body()] == ["After them, the text."]
 
+    def test_the_sites_own_audio_and_video_are_embeds(self):
+        content = (
+            "<p>The text.</p>\n"
+            '<!-- wp:audio {"id":70} --><figure class="wp-block-audio"><audio controls '
+            'src="https://harbour.example/wp-content/uploads/interview.mp3"></audio>'
+            "<figcaption>Interview with the harbour master</figcaption></figure>"
+            "<!-- /wp:audio -->\n"
+            '<figure class="wp-block-video"><video controls><source '
+            'src="https://harbour.example/wp-content/uploads/quay.webm"></video></figure>\n'
+            '<p>[audio mp3="https://harbour.example/wp-content/uploads/old.mp3"][/audio]</p>\n'
+            '<p>[video width="640" height="360" mp4="https://harbour.example/old.mp4"][/video]</p>'
+        )
+        planned = plan.plan(recover(content))
+        assert [(e["url"].rsplit("/", 1)[-1], e["title"], e["kind"]) for e in planned.embeds] == [
+            ("interview.mp3", "Interview with the harbour master", "audio"),
+            ("quay.webm", "Video: quay.webm", "video"),
+            ("old.mp3", "Audio: old.mp3", "audio"),
+            ("old.mp4", "Video: old.mp4", "video"),
+        ]
+        assert planned.body == "<p>The text.</p>"  # no shortcode left, no caption lost
+
     def test_a_quote_of_two_paragraphs_keeps_them_apart(self):
         content = (
             "<blockquote><p>Nobody slept.</p><p>Nobody spoke.<br>Not a word.</p></blockquote>\n"

@@ -161,3 +161,26 @@ def test_a_time_of_day_alone_is_on_the_day_of_the_line_before(tmp_path):
     assert all(e.date_lower.isoformat() == "2017-05-04" for e in entries)
     page = Client().get(story.get_absolute_url()).content.decode()
     assert ">21:40 CET</time>" in page and ">23:05</time>" in page
+
+
+def test_the_sites_own_audio_is_listed_to_listen_to(tmp_path):
+    post = POST.format(
+        wp_id=5, title="The Harbour Fire", slug="harbour-fire", year=2018,
+        lede="A year ago today.\n\n" + '<figure class="wp-block-audio"><audio controls '
+        'src="https://harbour.example/wp-content/uploads/interview.mp3"></audio>'
+        "<figcaption>Interview with the harbour master</figcaption></figure>",
+        timeline=FIRE,
+    )  # fmt: skip
+    run(write_export(tmp_path / "audio.xml", [post]))
+    article = Article.objects.get()
+    (embed,) = article.embeds.all()
+    assert (embed.url, embed.kind, embed.provider) == (
+        "https://harbour.example/wp-content/uploads/interview.mp3",
+        "audio",
+        "harbour.example",  # named by its host, as an embed from an unknown provider is
+    )
+    page = Client().get(article.get_absolute_url()).content.decode()
+    assert (
+        '<a href="https://harbour.example/wp-content/uploads/interview.mp3" rel="noopener">'
+        "Listen: Interview with the harbour master</a>"
+    ) in page

@@ -28,6 +28,9 @@ _EMBED_SHORTCODE = re.compile(
     re.I,
 )
 _BARE_URL = re.compile(r"^\s*(https?://\S+)\s*$")
+# WordPress's own audio and video: [audio mp3="…"][/audio], [video width="640" mp4="…"][/video]
+_MEDIA_SHORTCODE = re.compile(r"^\s*\[(audio|video)\b([^\]]*)\](?:\s*\[/\1\])?\s*$", re.I)
+_MEDIA_SOURCES = ("src", "mp3", "m4a", "ogg", "oga", "wav", "mp4", "m4v", "webm", "ogv", "mov")
 _BREAK = re.compile(r"<br\s*/?>|\n", re.I)
 _LIST_ITEM = re.compile(r"<li\b[^>]*>(.*?)</li>", re.I | re.S)
 _TABLE_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.I | re.S)
@@ -148,6 +151,10 @@ def _paragraph(inner: str) -> Block:
         return Block("embed", inner, url=url)
     if (match := _BARE_URL.match(text)) and provider(match.group(1)):
         return Block("embed", inner, url=match.group(1))
+    if match := _MEDIA_SHORTCODE.match(text):
+        sources = (attribute(match.group(2), name) for name in _MEDIA_SOURCES)
+        if url := next((found for found in sources if found), ""):
+            return Block("embed", inner, url=url)
     return Block("paragraph", inner)
 
 
@@ -166,6 +173,8 @@ def _element(tag: str, opening: str, inner: str) -> list[Block]:
         ]
     if tag == "figure" and ("wp-block-embed" in opening or "<iframe" in inner.lower()):
         return [_figure_embed(opening, inner)]
+    if tag == "figure" and re.search(r"<(audio|video)\b", inner, re.I):
+        return [_figure_media(inner)]
     if tag == "table":
         return [Block("table", f"{opening}{inner}</table>")]
     if tag == "figure" and re.search(r"<(blockquote|table)\b", inner, re.I):
@@ -180,6 +189,18 @@ def _element(tag: str, opening: str, inner: str) -> list[Block]:
 
 
 _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.I | re.S)
+
+
+def _figure_media(inner: str) -> Block:
+    """The block editor's own audio or video (wp-block-audio, wp-block-video): its file, from
+    the player's src or its first <source>, and its caption as the title."""
+    caption = re.search(r"<figcaption\b[^>]*>(.*?)</figcaption>", inner, re.I | re.S)
+    player = re.search(r"<(?:audio|video)\b[^>]*>", inner, re.I)
+    source = re.search(r"<source\b[^>]*>", inner, re.I)
+    url = attribute(player.group(0), "src") if player else ""
+    url = url or (attribute(source.group(0), "src") if source else "")
+    title = html_to_text(caption.group(1)) if caption else ""
+    return Block("embed", caption.group(1) if caption else "", url=url, title=title)
 
 
 def _figure_embed(opening: str, inner: str) -> Block:

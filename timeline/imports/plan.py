@@ -33,6 +33,7 @@ from timeline.imports.titles import read_title
 
 _URL = URLValidator(schemes=["http", "https"])
 _AUDIO_PROVIDERS = {"SoundCloud", "Spotify"}
+_AUDIO_FILE = re.compile(r"\.(?:mp3|m4a|ogg|oga|wav|aac|flac)(?:\?|$)", re.I)
 UPDATE_KINDS = {"update": "update", "correction": "correction", "editors_note": "note"}
 LIMITS = {"speaker": 200, "role": 300, "work": 300, "outlet": 200, "title": 300, "url": 500}
 
@@ -272,10 +273,13 @@ class _Planner:
         if not is_url(embed.url):
             self.paragraph(html_lib.escape(f"{embed.title} {embed.url}".strip()))
             return
-        kind = "audio" if embed.provider in _AUDIO_PROVIDERS else "video"
-        # With no title of its own, what it is and where (the page names the provider too).
+        audio = embed.provider in _AUDIO_PROVIDERS or _AUDIO_FILE.search(embed.url)
+        kind = "audio" if audio else "video"
+        # With no title of its own, what it is and where (the page names the provider too),
+        # or, for a file of the site's own, its name.
+        file_name = embed.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
         title = embed.title or (f"{kind.capitalize()} on {embed.provider}" if embed.provider
-                                else embed.url)  # fmt: skip
+                                else f"{kind.capitalize()}: {file_name}")  # fmt: skip
         self.embeds.append(
             {"url": embed.url, "title": title[:300], "order": len(self.embeds), "kind": kind}
         )
