@@ -293,6 +293,13 @@ def gallery_export(tmp_path, site="https://harbour.example"):
     return path
 
 
+def test_a_gallery_alone_in_a_paragraph_replaces_it():
+    placed = pictures.place_galleries(
+        '<p>Before.</p>\n<p>[gallery ids="55,57"]</p>\n<p>After.</p>', {55: 3, 57: 4}, {}
+    )
+    assert placed == "<p>Before.</p>\n\n\n<p>[gallery 3 4]</p>\n\n\n<p>After.</p>"
+
+
 class TestAGallery:
     def test_its_pictures_come_in_and_it_is_a_gallery_of_ours(self, tmp_path):
         root = uploads(tmp_path / "uploads")

@@ -160,7 +160,8 @@ def place_galleries(content: str, by_attachment: dict[int, int], sources: dict[i
     pictures is known stays as written (the report lists it).
     """
 
-    def gallery(match):
+    out, at = [], 0
+    for match in _GALLERY.finditer(content):
         ids = re.findall(r"\d+", _attribute(match.group("attrs"), "ids"))
         placed = [by_attachment[int(i)] for i in ids if int(i) in by_attachment]
         links = [
@@ -170,11 +171,17 @@ def place_galleries(content: str, by_attachment: dict[int, int], sources: dict[i
             if int(i) not in by_attachment and int(i) in sources
         ]
         if not placed and not links:
-            return match.group(0)
+            continue
+        start, end = match.span()
+        # The paragraph it stood alone in goes with it: no paragraph inside a paragraph.
+        opening, closing = _OPENING_P.search(content, at, start), _CLOSING_P.match(content, end)
+        if opening and closing:
+            start, end = opening.start(), closing.end()
         shown = [f"<p>[gallery {' '.join(map(str, placed))}]</p>"] if placed else []
-        return "\n\n" + "\n\n".join(shown + links) + "\n\n"
-
-    return _GALLERY.sub(gallery, content)
+        out += [content[at:start], "\n\n" + "\n\n".join(shown + links) + "\n\n"]
+        at = end
+    out.append(content[at:])
+    return "".join(out)
 
 
 def _placed_html(picture: Picture, library: dict[str, int]) -> str:
