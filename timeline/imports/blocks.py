@@ -194,7 +194,7 @@ _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.I | re.S)
 def _figure_media(inner: str) -> Block:
     """The block editor's own audio or video (wp-block-audio, wp-block-video): its file, from
     the player's src or its first <source>, and its caption as the title."""
-    caption = re.search(r"<figcaption\b[^>]*>(.*?)</figcaption>", inner, re.I | re.S)
+    caption = _FIGCAPTION.search(inner)
     player = re.search(r"<(?:audio|video)\b[^>]*>", inner, re.I)
     source = re.search(r"<source\b[^>]*>", inner, re.I)
     url = attribute(player.group(0), "src") if player else ""
