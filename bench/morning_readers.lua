@@ -18,7 +18,11 @@ end
 function request()
   next_path = next_path % #paths + 1
   -- Varnish names the address it answered (X-Url): a thread's connections interleave.
-  return wrk.format("GET", paths[next_path], {["X-Debug-Keys"] = "1"})
+  -- Readers ask as browsers do: Varnish keeps pages gzipped and sends them so.
+  return wrk.format("GET", paths[next_path], {
+    ["X-Debug-Keys"] = "1",
+    ["Accept-Encoding"] = "gzip, deflate, br, zstd",
+  })
 end
 
 function response(status, headers, body)
