@@ -88,7 +88,7 @@ def test_what_is_not_an_old_published_post_stays_a_404(tmp_path):
     assert client.get("/quay-notes/").status_code == 404  # a draft here: nothing to show yet
     assert client.get("/2021/05/04/no-such-post/").status_code == 404
     assert client.get("/").status_code == 200
-    assert client.post("/2021/05/04/harbour-day/").status_code in (403, 404, 405)
+    assert client.post("/2021/05/04/harbour-day/").status_code == 404  # only reads move
     # A page of ours wins over an old address that is also one of ours.
     assert client.get("/search/").status_code == 200
     assert ImportedPost.objects.get(wp_id=13).path == ""  # ?p=13 is no path to find again
