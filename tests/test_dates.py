@@ -33,6 +33,7 @@ from timeline.dates import (  # noqa: E402
     from_edtf,
     overlaps,
     parse,
+    parse_or_none,
     zone_abbreviation,
 )
 
@@ -457,3 +458,10 @@ def test_overlaps_agrees_with_brute_force(data):
 def test_mixed_date_orders_only_against_mixed_dates():
     with pytest.raises(TypeError):
         assert parse("2002") < "2003"
+
+
+def test_parse_or_none_is_parse_or_none_for_what_is_no_date():
+    assert parse_or_none("2015 (Summer)") == parse("2015 (Summer)")
+    assert parse_or_none("2015 Febtember 31") is None
+    assert parse_or_none("21:40 CET") is None  # a time alone is no date
+    assert parse_or_none("") is None

@@ -70,18 +70,12 @@ def entry_date_alone(entry):
     timeline): a label that reads as a date only after the line before it (an imported
     ``21:40 CET`` on the day of the entry before) gives way to the full date.
     """
-    if entry.date_label and not _stands_alone(entry.date_label):
+    if entry.date_label and _stands_alone(entry.date_label) is None:
         return house_date(entry.date, entry.story.time_zone)
     return entry_date(entry)
 
 
-@functools.lru_cache(maxsize=4096)
-def _stands_alone(label):
-    try:
-        dates.parse(label)
-    except dates.InvalidDate:
-        return False
-    return True
+_stands_alone = functools.lru_cache(maxsize=4096)(dates.parse_or_none)  # a page reads hundreds
 
 
 def reference_date(reference):

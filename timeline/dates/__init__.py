@@ -74,13 +74,13 @@ Modules
 -------
 ``values`` (MixedDate, Precision, InvalidDate), ``bounds`` (from a date's
 parts to its strict and fuzzy bounds; ``overlaps``), ``parsing`` (``parse``,
-``from_edtf``) and ``formatting`` (``format_date``, ``zone_abbreviation``).
+``parse_or_none``, ``from_edtf``) and ``formatting`` (``format_date``, ``zone_abbreviation``).
 Callers import from the package: ``from timeline.dates import parse``.
 """
 
 from timeline.dates.bounds import overlaps
 from timeline.dates.formatting import format_date, zone_abbreviation
-from timeline.dates.parsing import from_edtf, parse
+from timeline.dates.parsing import from_edtf, parse, parse_or_none
 from timeline.dates.values import InvalidDate, MixedDate, Precision
 
 __all__ = [
@@ -91,5 +91,6 @@ __all__ = [
     "from_edtf",
     "overlaps",
     "parse",
+    "parse_or_none",
     "zone_abbreviation",
 ]

@@ -254,3 +254,14 @@ def _typed_date(text: str, raw: str) -> Part:
         by_kind = dict(zip(kinds, values, strict=True))
         return day_part(by_kind["Y"], by_kind["M"], by_kind["D"], words[kinds.index("Y")])
     raise _not_understood(raw)
+
+
+def parse_or_none(text: str) -> MixedDate | None:
+    """:func:`parse`, or None for text that is not a date (or is empty): for readers that try
+    a piece of text as a date and go on otherwise."""
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except InvalidDate:
+        return None

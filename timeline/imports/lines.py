@@ -68,11 +68,8 @@ def parse_dated_line(line: str) -> DatedLine | None:
         label, text = line[: match.start()].strip(), line[match.end() :].strip()
         if not text:
             continue
-        try:
-            parsed = dates.parse(label)
-        except dates.InvalidDate:
-            continue
-        return DatedLine(label=label, date=parsed, text=text)
+        if parsed := dates.parse_or_none(label):
+            return DatedLine(label=label, date=parsed, text=text)
     return None
 
 
@@ -95,11 +92,8 @@ def parse_timed_line(line: str, day: dates.MixedDate | None) -> DatedLine | None
     if not match or not re.search(r":|[ap]\.?m", match["label"], re.I):
         return None  # "21 — …" is no time of day
     on = day.lower
-    try:
-        parsed = dates.parse(f"{on.year} {on:%B} {on.day}, {match['label']}")
-    except dates.InvalidDate:
-        return None
-    return DatedLine(label=match["label"], date=parsed, text=match["text"])
+    parsed = dates.parse_or_none(f"{on.year} {on:%B} {on.day}, {match['label']}")
+    return DatedLine(match["label"], parsed, match["text"]) if parsed else None
 
 
 def parse_list(text: str) -> list[DatedLine | UnreadLine]:
@@ -188,8 +182,4 @@ def first_year(text: str) -> int | None:
 
 
 def _is_date(text: str) -> bool:
-    try:
-        dates.parse(text)
-    except dates.InvalidDate:
-        return False
-    return True
+    return dates.parse_or_none(text) is not None

@@ -44,13 +44,6 @@ class Marker:
     end: int  # where the update's own text starts in the block's text
 
 
-def parse_date(label: str) -> dates.MixedDate | None:
-    try:
-        return dates.parse(label) if label else None
-    except dates.InvalidDate:
-        return None
-
-
 def update_marker(block) -> Marker | None:
     """An update's opening words: in a paragraph that goes on with its text, or a heading of
     its own (``<h3>UPDATE (April 26, 2022)</h3>``)."""
@@ -60,10 +53,10 @@ def update_marker(block) -> Marker | None:
     found = None
     if match := UPDATE.match(text):
         label = (match.group("label") or "").strip()
-        found = Marker(match.group("marker"), label, parse_date(label), match.end())
+        found = Marker(match.group("marker"), label, dates.parse_or_none(label), match.end())
     if (found is None or not found.label) and (dated := UPDATE_DATED.match(text)):
         label = dated.group("label").strip()
-        if parsed := parse_date(label):
+        if parsed := dates.parse_or_none(label):
             found = Marker(dated.group("marker"), label, parsed, dated.end())
     if found is None or (block.kind == "heading" and text[found.end :].strip()):
         return None  # a heading that merely starts with "Update" is a heading

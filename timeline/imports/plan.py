@@ -102,10 +102,8 @@ def _fits(**values) -> bool:
 
 
 def _edtf(label: str) -> str:
-    try:
-        return dates.parse(label).edtf if label else ""
-    except dates.InvalidDate:
-        return ""
+    found = dates.parse_or_none(label)
+    return found.edtf if found else ""
 
 
 class _Planner:

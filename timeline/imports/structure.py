@@ -404,12 +404,7 @@ def dateline_date(written: str) -> dates.MixedDate | None:
     """The date of a bold dateline as written (``November 13 2021 —``), after its place if it
     names one (``PARIS, November 13 2021 —``); None when it is not a date."""
     written = written.strip(" —\u2013-:,")
-    for candidate in (written, _PLACE.sub("", written)):
-        try:
-            return dates.parse(candidate)
-        except dates.InvalidDate:
-            continue
-    return None
+    return dates.parse_or_none(written) or dates.parse_or_none(_PLACE.sub("", written))
 
 
 def _split_cite(html: str) -> tuple[str, Provenance | None]:

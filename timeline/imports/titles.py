@@ -66,10 +66,7 @@ def read_title(title: str) -> TitleParts:
         text = _CUT_BY_HAND.sub("", text)
     event_date = None
     if match := _BRACKETED.search(text):
-        try:
-            found = dates.parse(match.group(1).strip())
-        except dates.InvalidDate:
-            found = None
+        found = dates.parse_or_none(match.group(1).strip())
         if found is not None and found.precision == dates.Precision.DAY:
             event_date = found.lower
             text = text[: match.start()]
